@@ -1,0 +1,63 @@
+// buildApp(deps) returns the server without listening, so tests inject requests and main.ts listens.
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import { ScimError } from '../scim/errors.ts';
+import type { Store } from '../store/open.ts';
+import { scimErrorHandler, sendScimError } from './errors.ts';
+import { scimRoutes } from './scim/routes.ts';
+import { loggerOptions } from './logging.ts';
+
+export interface AppDeps {
+  store: Store;
+  config: Pick<Config, 'trustProxy' | 'publicUrl' | 'bodyLimit' | 'logLevel' | 'tls'>;
+  /** The clock; tests may pin it. */
+  now?: () => Date;
+  /** false silences request logs (tests). */
+  logger?: boolean;
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (e) {
+    throw ScimError.badRequest('invalidSyntax', `The request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: deps.logger === false ? false : loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    // Resource ids are case-sensitive (RFC 7643 §3.1), paths are not rewritten.
+    routerOptions: { ignoreTrailingSlash: true },
+    ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
+  } as Parameters<typeof Fastify>[0]);
+
+  // IdPs send application/scim+json or application/json, with or without charset; some send neither. Every
+  // body is JSON here, and a body that is not gets a SCIM invalidSyntax error rather than a 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    try {
+      done(null, parseJson(body as string));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+
+  app.setErrorHandler(scimErrorHandler(config.bodyLimit));
+  app.setNotFoundHandler((request, reply) =>
+    sendScimError(reply, ScimError.notFound(`No endpoint ${request.method} ${request.url.split('?')[0]}; the SCIM API is under /scim/v2`)),
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  const now = deps.now ?? (() => new Date());
+  for (const prefix of ['/scim/v2', '/scim']) {
+    await app.register(scimRoutes, { prefix, store: deps.store, publicUrl: config.publicUrl, now });
+  }
+  return app;
+}

@@ -1,0 +1,49 @@
+// The one place errors become HTTP responses for the SCIM surface (RFC 7644 §3.12).
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ScimError } from '../scim/errors.ts';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+export function scimErrorBody(e: ScimError): Record<string, unknown> {
+  return {
+    schemas: [ERROR_SCHEMA],
+    status: String(e.status),
+    ...(e.scimType ? { scimType: e.scimType } : {}),
+    detail: e.detail,
+  };
+}
+
+/** Fastify's own errors (body parsing, size limits, routing) translated into SCIM terms. */
+function fromFastify(error: FastifyError, bodyLimit: number): ScimError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ScimError(413, undefined, `The request body is larger than the ${bodyLimit} bytes this server accepts`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return ScimError.badRequest('invalidSyntax', 'The request body is empty; a JSON object was expected');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ScimError(415, undefined, 'Send the body as application/scim+json or application/json');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return ScimError.badRequest('invalidSyntax', 'The Content-Length header does not match the body');
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ScimError(error.statusCode, undefined, error.message);
+  }
+  return undefined;
+}
+
+export function sendScimError(reply: FastifyReply, e: ScimError): FastifyReply {
+  if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="Roster SCIM", error="invalid_token"');
+  return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(e));
+}
+
+export function scimErrorHandler(bodyLimit: number) {
+  return (error: FastifyError | ScimError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof ScimError) return sendScimError(reply, error);
+    const known = fromFastify(error as FastifyError, bodyLimit);
+    if (known) return sendScimError(reply, known);
+    // Never leak the message of an unexpected error; the request id ties the response to the log line.
+    request.log.error({ err: error }, 'unhandled error');
+    return sendScimError(reply, new ScimError(500, undefined, `Internal server error (request ${request.id}); the operator can find it in the server log`));
+  };
+}

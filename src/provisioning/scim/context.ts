@@ -1,0 +1,28 @@
+// What every SCIM operation needs to know about the request it serves: derived per request, never global,
+// so several stateless instances can serve one database.
+import type { Store } from '../../store/open.ts';
+import type { ScimSettingRow } from '../../store/scim-settings.ts';
+
+export interface ScimContext {
+  store: Store;
+  setting: ScimSettingRow;
+  /** Base URL of the SCIM API as the client reached it, without a trailing slash, e.g. https://roster.example.com/scim/v2 */
+  baseUrl: string;
+  now: () => Date;
+}
+
+/** RFC 7644 §3.14: versions are weak ETags. */
+export const etagOf = (version: number): string => `W/"${version}"`;
+
+/** RFC 7232 If-Match / If-None-Match lists: `*` or comma-separated (weak or strong) tags. */
+export function etagMatches(header: string | undefined, version: number): boolean {
+  if (header === undefined) return true;
+  const wanted = header.trim();
+  if (wanted === '*') return true;
+  const ours = String(version);
+  return wanted.split(',').some((tag) => tag.trim().replace(/^W\//, '').replace(/^"|"$/g, '') === ours);
+}
+
+export interface Preconditions {
+  ifMatch?: string;
+}

@@ -1,0 +1,46 @@
+// Every difference between SQLite and PostgreSQL that the store cares about, in one place.
+// Nothing outside src/store asks which database it runs on.
+import type { ColumnDataType } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface StoreDialect {
+  name: DialectName;
+  jsonType: ColumnDataType;
+  boolType: ColumnDataType;
+  /** A value bound into a JSON column. */
+  toJson(value: unknown): string;
+  /** A JSON column as the driver returned it: text from SQLite, already parsed from pg. */
+  fromJson<T = unknown>(raw: unknown): T;
+  /** better-sqlite3 cannot bind booleans. */
+  toBool(value: boolean): boolean | number;
+  /** The driver error for a violated unique constraint (SQLite: SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY; PG: 23505). */
+  isUniqueViolation(error: unknown): boolean;
+  /** A violated foreign key (SQLite: SQLITE_CONSTRAINT_FOREIGNKEY; PG: 23503). */
+  isForeignKeyViolation(error: unknown): boolean;
+}
+
+const code = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
+
+export const sqliteDialect: StoreDialect = {
+  name: 'sqlite',
+  jsonType: 'text',
+  boolType: 'integer',
+  toJson: (value) => JSON.stringify(value),
+  fromJson: <T>(raw: unknown) => (typeof raw === 'string' ? JSON.parse(raw) : raw) as T,
+  toBool: (value) => (value ? 1 : 0),
+  isUniqueViolation: (e) => code(e) === 'SQLITE_CONSTRAINT_UNIQUE' || code(e) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
+  isForeignKeyViolation: (e) => code(e) === 'SQLITE_CONSTRAINT_FOREIGNKEY',
+};
+
+export const postgresDialect: StoreDialect = {
+  name: 'postgres',
+  jsonType: 'jsonb',
+  boolType: 'boolean',
+  // Always bind text: pg would turn a JS array into a PostgreSQL array literal, not JSON.
+  toJson: (value) => JSON.stringify(value),
+  fromJson: <T>(raw: unknown) => (typeof raw === 'string' ? JSON.parse(raw) : raw) as T,
+  toBool: (value) => value,
+  isUniqueViolation: (e) => code(e) === '23505',
+  isForeignKeyViolation: (e) => code(e) === '23503',
+};

@@ -1,0 +1,77 @@
+// Opens the store named by DATABASE_URL and brings its schema up to date.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import pg from 'pg';
+import { postgresDialect, sqliteDialect, type StoreDialect } from './dialect.ts';
+import type { Database } from './schema.ts';
+import * as m001 from './migrations/001_scim_core.ts';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/roster.db';
+
+/** `sqlite:PATH` (relative to the working directory, or absolute; `sqlite::memory:` for tests) or `postgres://…`. */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) throw new Error(`DATABASE_URL "${url}" names no file: use sqlite:./data/roster.db`);
+    return { kind: 'sqlite', path };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${url}"`);
+}
+
+const migrations: Record<string, (d: StoreDialect) => Migration> = {
+  '001_scim_core': (d) => ({ up: (db) => m001.up(db, d) }),
+};
+
+export async function openStore(url: string, options: { schema?: string; poolSize?: number } = {}): Promise<Store> {
+  const target = parseDatabaseUrl(url);
+  const store = target.kind === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url, options);
+  await migrate(store);
+  return store;
+}
+
+function openSqlite(path: string): Store {
+  const file = path === ':memory:' ? path : resolve(path);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const conn = new BetterSqlite3(file);
+  conn.pragma('journal_mode = WAL');
+  // WAL + NORMAL: durable across process crashes, one fsync per checkpoint instead of per commit.
+  conn.pragma('synchronous = NORMAL');
+  // The CLI and the server share the file; wait for the other's write lock instead of failing.
+  conn.pragma('busy_timeout = 5000');
+  conn.pragma('foreign_keys = ON');
+  // LIKE must be case-sensitive, as on PostgreSQL: case-insensitive matching goes through folded columns.
+  conn.pragma('case_sensitive_like = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+  return { db, dialect: sqliteDialect, close: () => db.destroy() };
+}
+
+function openPostgres(url: string, options: { schema?: string; poolSize?: number }): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // Tests isolate themselves in a schema of their own.
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: postgresDialect, close: () => db.destroy() };
+}
+
+async function migrate(store: Store): Promise<void> {
+  const provider = {
+    getMigrations: async () =>
+      Object.fromEntries(Object.entries(migrations).map(([name, make]) => [name, make(store.dialect)])),
+  };
+  const { error } = await new Migrator({ db: store.db, provider }).migrateToLatest();
+  if (error) throw error;
+}

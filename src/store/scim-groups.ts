@@ -1,0 +1,178 @@
+// SCIM Group resources. Members live in scim_group_members, one row each: adding or removing one member is one
+// indexed statement whatever the group's size, and a group read without members never touches that table.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { ScimError } from '../scim/errors.ts';
+import { foldString } from '../scim/fold.ts';
+import { foldResource, type ScimResource } from '../scim/resource.ts';
+import type { MemberChange } from '../scim/patch/apply.ts';
+import type { Store } from './open.ts';
+import type { Database, ScimGroupsTable } from './schema.ts';
+import { existingUserIds } from './scim-users.ts';
+
+export interface GroupRecord {
+  id: string;
+  companyId: string;
+  settingId: string;
+  displayName: string;
+  externalId: string | null;
+  /** Canonical SCIM wire form without id, meta and members. */
+  resource: ScimResource;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function toGroupRecord(store: Store, r: Selectable<ScimGroupsTable>): GroupRecord {
+  return {
+    id: r.id,
+    companyId: r.company_id,
+    settingId: r.scim_setting_id,
+    displayName: r.display_name,
+    externalId: r.external_id,
+    resource: store.dialect.fromJson<ScimResource>(r.resource),
+    version: Number(r.version),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function columns(store: Store, g: GroupRecord) {
+  return {
+    display_name: g.displayName,
+    display_name_ci: foldString(g.displayName),
+    external_id: g.externalId,
+    resource: store.dialect.toJson(g.resource),
+    resource_ci: store.dialect.toJson(foldResource('Group', g.resource)),
+    version: g.version,
+    updated_at: g.updatedAt,
+  };
+}
+
+function uniquenessError(displayName: string): ScimError {
+  return ScimError.conflict(`A group with displayName "${displayName}" already exists in this company (displayName is unique, ignoring case)`);
+}
+
+/** RFC 7644 §3.5.2: an unknown member is an error and nothing is applied. Only users can be members. */
+async function requireUsers(db: Db, companyId: string, ids: readonly string[]): Promise<void> {
+  if (!ids.length) return;
+  const found = await existingUserIds(db, companyId, ids);
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length) {
+    const shown = missing.slice(0, 5).map((id) => `"${id}"`).join(', ');
+    const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
+    throw ScimError.badRequest('invalidValue', `Group members must be existing users of this company; no user has id ${shown}${more}`);
+  }
+}
+
+async function addMembers(db: Db, companyId: string, groupId: string, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = ids.slice(i, i + 500).map((user_id) => ({ company_id: companyId, group_id: groupId, user_id }));
+    // Adding an existing member is a no-op (idp-requests.md §6 rule 6).
+    await db.insertInto('scim_group_members').values(rows).onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute();
+  }
+}
+
+async function removeMembers(db: Db, groupId: string, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db.deleteFrom('scim_group_members').where('group_id', '=', groupId).where('user_id', 'in', ids.slice(i, i + 500)).execute();
+  }
+}
+
+async function applyMemberChanges(db: Db, g: GroupRecord, changes: readonly MemberChange[]): Promise<void> {
+  for (const change of changes) {
+    switch (change.op) {
+      case 'add':
+        await requireUsers(db, g.companyId, change.ids);
+        await addMembers(db, g.companyId, g.id, change.ids);
+        break;
+      case 'remove':
+        await removeMembers(db, g.id, change.ids);
+        break;
+      case 'removeAll':
+        await db.deleteFrom('scim_group_members').where('group_id', '=', g.id).execute();
+        break;
+      case 'replace':
+        await requireUsers(db, g.companyId, change.ids);
+        await db.deleteFrom('scim_group_members').where('group_id', '=', g.id).execute();
+        await addMembers(db, g.companyId, g.id, change.ids);
+        break;
+    }
+  }
+}
+
+async function translateUnique<T>(store: Store, displayName: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (store.dialect.isUniqueViolation(e)) throw uniquenessError(displayName);
+    throw e;
+  }
+}
+
+export async function insertGroup(store: Store, g: GroupRecord, memberIds: readonly string[]): Promise<void> {
+  await translateUnique(store, g.displayName, () =>
+    store.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('scim_groups')
+        .values({ ...columns(store, g), company_id: g.companyId, id: g.id, scim_setting_id: g.settingId, created_at: g.createdAt })
+        .execute();
+      await applyMemberChanges(tx, g, [{ op: 'add', ids: memberIds }]);
+    }),
+  );
+}
+
+export async function findGroup(store: Store, companyId: string, id: string): Promise<GroupRecord | undefined> {
+  const row = await store.db.selectFrom('scim_groups').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
+  return row && toGroupRecord(store, row);
+}
+
+/**
+ * Writes the group and its member changes in one transaction, only if the stored version is still
+ * `expectedVersion`; false means a concurrent writer won and the caller should re-read.
+ */
+export async function updateGroup(store: Store, g: GroupRecord, expectedVersion: number, changes: readonly MemberChange[]): Promise<boolean> {
+  return translateUnique(store, g.displayName, () =>
+    store.db.transaction().execute(async (tx) => {
+      const result = await tx
+        .updateTable('scim_groups')
+        .set(columns(store, g))
+        .where('company_id', '=', g.companyId)
+        .where('id', '=', g.id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) return false;
+      await applyMemberChanges(tx, g, changes);
+      return true;
+    }),
+  );
+}
+
+export async function deleteGroup(store: Store, companyId: string, id: string, expectedVersion?: number): Promise<boolean> {
+  let q = store.db.deleteFrom('scim_groups').where('company_id', '=', companyId).where('id', '=', id);
+  if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+  const result = await q.executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Members of the given groups with the users' userName as `display`, in a stable order. */
+export async function membersOfGroups(store: Store, companyId: string, groupIds: readonly string[]) {
+  const byGroup = new Map<string, { value: string; display: string }[]>();
+  if (!groupIds.length) return byGroup;
+  const rows = await store.db
+    .selectFrom('scim_group_members as m')
+    .innerJoin('scim_users as u', 'u.id', 'm.user_id')
+    .select(['m.group_id', 'u.id', 'u.user_name'])
+    .where('m.company_id', '=', companyId)
+    .where('m.group_id', 'in', groupIds)
+    .orderBy('m.group_id')
+    .orderBy('u.user_name_ci')
+    .execute();
+  for (const r of rows) {
+    const list = byGroup.get(r.group_id) ?? [];
+    list.push({ value: r.id, display: r.user_name });
+    byGroup.set(r.group_id, list);
+  }
+  return byGroup;
+}

@@ -1,0 +1,109 @@
+import type { Store } from './open.ts';
+import type { ScimSettingsTable } from './schema.ts';
+import type { Selectable } from 'kysely';
+
+export interface FieldMapping {
+  field: string;
+  expression: string;
+}
+
+export interface ScimSettingRow {
+  id: string;
+  companyId: string;
+  name: string;
+  tokenPrefix: string;
+  mappings: FieldMapping[];
+  groupName: string | null;
+  groupBy: string | null;
+  syncGroups: boolean;
+  createdAt: string;
+  rotatedAt: string | null;
+  revokedAt: string | null;
+}
+
+function toRow(store: Store, r: Selectable<ScimSettingsTable>): ScimSettingRow {
+  return {
+    id: r.id,
+    companyId: r.company_id,
+    name: r.name,
+    tokenPrefix: r.token_prefix,
+    mappings: store.dialect.fromJson<FieldMapping[]>(r.mappings),
+    groupName: r.group_name,
+    groupBy: r.group_by,
+    syncGroups: Boolean(r.sync_groups),
+    createdAt: r.created_at,
+    rotatedAt: r.rotated_at,
+    revokedAt: r.revoked_at,
+  };
+}
+
+export async function insertScimSetting(store: Store, s: ScimSettingRow, tokenHash: string): Promise<void> {
+  await store.db
+    .insertInto('scim_settings')
+    .values({
+      id: s.id,
+      company_id: s.companyId,
+      name: s.name,
+      token_hash: tokenHash,
+      token_prefix: s.tokenPrefix,
+      mappings: store.dialect.toJson(s.mappings),
+      group_name: s.groupName,
+      group_by: s.groupBy,
+      sync_groups: store.dialect.toBool(s.syncGroups),
+      created_at: s.createdAt,
+      rotated_at: null,
+      revoked_at: null,
+    })
+    .execute();
+}
+
+export async function findScimSetting(store: Store, id: string): Promise<ScimSettingRow | undefined> {
+  const row = await store.db.selectFrom('scim_settings').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRow(store, row);
+}
+
+/** The live (not revoked) setting whose token hashes to `tokenHash`, with the stored hash for a constant-time check. */
+export async function findScimSettingByTokenHash(
+  store: Store,
+  tokenHash: string,
+): Promise<{ setting: ScimSettingRow; tokenHash: string } | undefined> {
+  const row = await store.db
+    .selectFrom('scim_settings')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row && { setting: toRow(store, row), tokenHash: row.token_hash };
+}
+
+export async function listScimSettings(store: Store, companyId: string): Promise<ScimSettingRow[]> {
+  const rows = await store.db
+    .selectFrom('scim_settings')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => toRow(store, r));
+}
+
+/** Replaces the token hash: the old token stops matching in the same statement. */
+export async function replaceToken(store: Store, id: string, tokenHash: string, tokenPrefix: string, now: string): Promise<boolean> {
+  const result = await store.db
+    .updateTable('scim_settings')
+    .set({ token_hash: tokenHash, token_prefix: tokenPrefix, rotated_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function revokeScimSetting(store: Store, id: string, now: string): Promise<boolean> {
+  const result = await store.db
+    .updateTable('scim_settings')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

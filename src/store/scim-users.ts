@@ -1,0 +1,156 @@
+// SCIM User resources as the IdP pushed them. The row keeps the resource JSON plus the columns IdPs filter on
+// (userName folded, externalId, active, timestamps) and one row per email, so lookups stay indexed.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { ScimError } from '../scim/errors.ts';
+import { foldString } from '../scim/fold.ts';
+import { foldResource } from '../scim/resource.ts';
+import type { ScimResource } from '../scim/resource.ts';
+import type { Store } from './open.ts';
+import type { Database, ScimUsersTable } from './schema.ts';
+
+export interface UserRecord {
+  id: string;
+  companyId: string;
+  settingId: string;
+  userName: string;
+  externalId: string | null;
+  active: boolean;
+  /** Canonical SCIM wire form without id, meta, groups and password. */
+  resource: ScimResource;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function toUserRecord(store: Store, r: Selectable<ScimUsersTable>): UserRecord {
+  return {
+    id: r.id,
+    companyId: r.company_id,
+    settingId: r.scim_setting_id,
+    userName: r.user_name,
+    externalId: r.external_id,
+    active: Boolean(r.active),
+    resource: store.dialect.fromJson<ScimResource>(r.resource),
+    version: Number(r.version),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function columns(store: Store, u: UserRecord) {
+  return {
+    user_name: u.userName,
+    user_name_ci: foldString(u.userName),
+    external_id: u.externalId,
+    active: store.dialect.toBool(u.active),
+    resource: store.dialect.toJson(u.resource),
+    resource_ci: store.dialect.toJson(foldResource('User', u.resource)),
+    version: u.version,
+    updated_at: u.updatedAt,
+  };
+}
+
+function emailRows(store: Store, u: UserRecord) {
+  const emails = Array.isArray(u.resource.emails) ? (u.resource.emails as Record<string, unknown>[]) : [];
+  return emails
+    .filter((e) => typeof e.value === 'string')
+    .map((e) => ({
+      company_id: u.companyId,
+      user_id: u.id,
+      value_ci: foldString(e.value as string),
+      type_ci: typeof e.type === 'string' ? foldString(e.type) : null,
+      is_primary: store.dialect.toBool(e.primary === true),
+    }));
+}
+
+function uniquenessError(userName: string): ScimError {
+  return ScimError.conflict(`A user with userName "${userName}" already exists in this company (userName is unique, ignoring case)`);
+}
+
+export async function insertUser(store: Store, u: UserRecord): Promise<void> {
+  try {
+    await store.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('scim_users')
+        .values({ ...columns(store, u), company_id: u.companyId, id: u.id, scim_setting_id: u.settingId, created_at: u.createdAt })
+        .execute();
+      const emails = emailRows(store, u);
+      if (emails.length) await tx.insertInto('scim_user_emails').values(emails).execute();
+    });
+  } catch (e) {
+    if (store.dialect.isUniqueViolation(e)) throw uniquenessError(u.userName);
+    throw e;
+  }
+}
+
+export async function findUser(store: Store, companyId: string, id: string, db: Db = store.db): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('scim_users').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
+  return row && toUserRecord(store, row);
+}
+
+/**
+ * Writes `u` only if the stored version is still `expectedVersion` (optimistic concurrency: a concurrent
+ * writer makes this return false and the caller re-reads). Race-safe on both stores.
+ */
+export async function updateUser(store: Store, u: UserRecord, expectedVersion: number): Promise<boolean> {
+  try {
+    return await store.db.transaction().execute(async (tx) => {
+      const result = await tx
+        .updateTable('scim_users')
+        .set(columns(store, u))
+        .where('company_id', '=', u.companyId)
+        .where('id', '=', u.id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) return false;
+      await tx.deleteFrom('scim_user_emails').where('user_id', '=', u.id).execute();
+      const emails = emailRows(store, u);
+      if (emails.length) await tx.insertInto('scim_user_emails').values(emails).execute();
+      return true;
+    });
+  } catch (e) {
+    if (store.dialect.isUniqueViolation(e)) throw uniquenessError(u.userName);
+    throw e;
+  }
+}
+
+/** Deletes the user, its email rows and its memberships (ON DELETE CASCADE). */
+export async function deleteUser(store: Store, companyId: string, id: string, expectedVersion?: number): Promise<boolean> {
+  let q = store.db.deleteFrom('scim_users').where('company_id', '=', companyId).where('id', '=', id);
+  if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+  const result = await q.executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Which of `ids` are users of the company. Chunked so a 100,000-member PUT stays within bind limits. */
+export async function existingUserIds(db: Db, companyId: string, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = await db.selectFrom('scim_users').select('id').where('company_id', '=', companyId).where('id', 'in', chunk).execute();
+    for (const r of rows) found.add(r.id);
+  }
+  return found;
+}
+
+/** The groups each of `userIds` belongs to (RFC 7643 §4.1.2 `groups`, derived and readOnly), one query per page. */
+export async function groupsOfUsers(store: Store, companyId: string, userIds: readonly string[]) {
+  const byUser = new Map<string, { value: string; display: string }[]>();
+  if (!userIds.length) return byUser;
+  const rows = await store.db
+    .selectFrom('scim_group_members as m')
+    .innerJoin('scim_groups as g', 'g.id', 'm.group_id')
+    .select(['m.user_id', 'g.id', 'g.display_name'])
+    .where('m.company_id', '=', companyId)
+    .where('m.user_id', 'in', userIds)
+    .orderBy('g.display_name_ci')
+    .execute();
+  for (const r of rows) {
+    const list = byUser.get(r.user_id) ?? [];
+    list.push({ value: r.id, display: r.display_name });
+    byUser.set(r.user_id, list);
+  }
+  return byUser;
+}
