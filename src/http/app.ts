@@ -25,16 +25,20 @@ function parseJson(body: string): unknown {
   }
 }
 
+const trustHops = (n: number) => (_address: string, hop: number) => hop < n;
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     logger: deps.logger === false ? false : loggerOptions(config.logLevel),
-    trustProxy: config.trustProxy,
+    // A hop count N trusts the N proxies nearest to the server (proxy-addr's meaning of a number).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: config.bodyLimit,
     // Resource ids are case-sensitive (RFC 7643 §3.1), paths are not rewritten.
     routerOptions: { ignoreTrailingSlash: true },
+    // The https server behaves like the http one for everything routes see; only its type differs.
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
-  } as Parameters<typeof Fastify>[0]);
+  }) as unknown as FastifyInstance;
 
   // IdPs send application/scim+json or application/json, with or without charset; some send neither. Every
   // body is JSON here, and a body that is not gets a SCIM invalidSyntax error rather than a 415.
@@ -57,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const now = deps.now ?? (() => new Date());
   for (const prefix of ['/scim/v2', '/scim']) {
-    await app.register(scimRoutes, { prefix, store: deps.store, publicUrl: config.publicUrl, now });
+    await app.register(scimRoutes, { prefix, store: deps.store, publicUrl: config.publicUrl, now, bodyLimit: config.bodyLimit });
   }
   return app;
 }

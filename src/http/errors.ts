@@ -1,18 +1,8 @@
 // The one place errors become HTTP responses for the SCIM surface (RFC 7644 §3.12).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ScimError } from '../scim/errors.ts';
+import { ScimError, errorBody } from '../scim/errors.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
-export function scimErrorBody(e: ScimError): Record<string, unknown> {
-  return {
-    schemas: [ERROR_SCHEMA],
-    status: String(e.status),
-    ...(e.scimType ? { scimType: e.scimType } : {}),
-    detail: e.detail,
-  };
-}
 
 /** Fastify's own errors (body parsing, size limits, routing) translated into SCIM terms. */
 function fromFastify(error: FastifyError, bodyLimit: number): ScimError | undefined {
@@ -34,7 +24,7 @@ function fromFastify(error: FastifyError, bodyLimit: number): ScimError | undefi
 
 export function sendScimError(reply: FastifyReply, e: ScimError): FastifyReply {
   if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="Roster SCIM", error="invalid_token"');
-  return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(e));
+  return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(errorBody(e));
 }
 
 export function scimErrorHandler(bodyLimit: number) {

@@ -37,3 +37,10 @@ export class ScimError extends Error {
 export type Result<T, E = ScimError> = { ok: true; value: T } | { ok: false; error: E };
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
 export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
+
+export const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/** RFC 7644 §3.12 error body: `status` is a string. */
+export function errorBody(e: ScimError): Record<string, unknown> {
+  return { schemas: [ERROR_URN], status: String(e.status), ...(e.scimType ? { scimType: e.scimType } : {}), detail: e.detail };
+}

@@ -1,6 +1,8 @@
 // Every difference between SQLite and PostgreSQL that the store cares about, in one place.
 // Nothing outside src/store asks which database it runs on.
-import type { ColumnDataType } from 'kysely';
+import { sql, type ColumnDataType, type Expression } from 'kysely';
+import type { SqlJson } from '../scim/filter/sql.ts';
+import { postgresSql, sqliteSql } from './sql-dialect.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -8,6 +10,11 @@ export interface StoreDialect {
   name: DialectName;
   jsonType: ColumnDataType;
   boolType: ColumnDataType;
+  /** Text compared and ordered by code point, as the filter evaluator does (PostgreSQL's default collation is
+   *  locale-aware; SQLite's BINARY already is code-point order). Indexed lookup columns use it. */
+  binaryTextType: ColumnDataType | Expression<unknown>;
+  /** How the filter compiler reads JSON on this database. */
+  json: SqlJson;
   /** A value bound into a JSON column. */
   toJson(value: unknown): string;
   /** A JSON column as the driver returned it: text from SQLite, already parsed from pg. */
@@ -26,6 +33,8 @@ export const sqliteDialect: StoreDialect = {
   name: 'sqlite',
   jsonType: 'text',
   boolType: 'integer',
+  binaryTextType: 'text',
+  json: sqliteSql,
   toJson: (value) => JSON.stringify(value),
   fromJson: <T>(raw: unknown) => (typeof raw === 'string' ? JSON.parse(raw) : raw) as T,
   toBool: (value) => (value ? 1 : 0),
@@ -37,6 +46,8 @@ export const postgresDialect: StoreDialect = {
   name: 'postgres',
   jsonType: 'jsonb',
   boolType: 'boolean',
+  binaryTextType: sql`text COLLATE "C"`,
+  json: postgresSql,
   // Always bind text: pg would turn a JS array into a PostgreSQL array literal, not JSON.
   toJson: (value) => JSON.stringify(value),
   fromJson: <T>(raw: unknown) => (typeof raw === 'string' ? JSON.parse(raw) : raw) as T,

@@ -5,7 +5,10 @@ import { ScimError } from '../scim/errors.ts';
 import { foldString } from '../scim/fold.ts';
 import { foldResource, type ScimResource } from '../scim/resource.ts';
 import type { MemberChange } from '../scim/patch/apply.ts';
+import { listResources, type ListPage } from './list.ts';
 import type { Store } from './open.ts';
+import { groupColumns } from './sql-dialect.ts';
+import type { ListQuery } from '../scim/list-query.ts';
 import type { Database, ScimGroupsTable } from './schema.ts';
 import { existingUserIds } from './scim-users.ts';
 
@@ -175,4 +178,8 @@ export async function membersOfGroups(store: Store, companyId: string, groupIds:
     byGroup.set(r.group_id, list);
   }
   return byGroup;
+}
+
+export function listGroups(store: Store, companyId: string, query: ListQuery): Promise<ListPage<GroupRecord>> {
+  return listResources(store, { type: 'Group', table: 'scim_groups', columns: groupColumns, toRecord: toGroupRecord }, companyId, query);
 }

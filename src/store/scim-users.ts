@@ -5,7 +5,10 @@ import { ScimError } from '../scim/errors.ts';
 import { foldString } from '../scim/fold.ts';
 import { foldResource } from '../scim/resource.ts';
 import type { ScimResource } from '../scim/resource.ts';
+import { listResources, type ListPage } from './list.ts';
 import type { Store } from './open.ts';
+import { userColumns } from './sql-dialect.ts';
+import type { ListQuery } from '../scim/list-query.ts';
 import type { Database, ScimUsersTable } from './schema.ts';
 
 export interface UserRecord {
@@ -153,4 +156,8 @@ export async function groupsOfUsers(store: Store, companyId: string, userIds: re
     byUser.set(r.user_id, list);
   }
   return byUser;
+}
+
+export function listUsers(store: Store, companyId: string, query: ListQuery): Promise<ListPage<UserRecord>> {
+  return listResources(store, { type: 'User', table: 'scim_users', columns: userColumns, toRecord: toUserRecord }, companyId, query);
 }

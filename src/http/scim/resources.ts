@@ -1,0 +1,109 @@
+// /Users and /Groups: one set of routes, two resource types.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { etagMatches } from '../../provisioning/scim/context.ts';
+import { groupService } from '../../provisioning/scim/groups.ts';
+import type { ResourceService } from '../../provisioning/scim/kind.ts';
+import { userService } from '../../provisioning/scim/users.ts';
+import { ScimError } from '../../scim/errors.ts';
+import { attributeList, parseListQuery, type ListQuery } from '../../scim/list-query.ts';
+import { project, wantsAttribute } from '../../scim/project.ts';
+import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
+import { LIMITS } from './limits.ts';
+import { listResponseBody } from './list-response.ts';
+import { scimContext, sendScim } from './routes.ts';
+
+export const SERVICES: Record<ResourceTypeName, { service: ResourceService; derived: string }> = {
+  User: { service: userService, derived: 'groups' },
+  Group: { service: groupService, derived: 'members' },
+};
+
+interface Projection {
+  attributes: string[];
+  excludedAttributes: string[];
+}
+
+export function projectionOf(query: unknown): Projection {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const pick = (name: string) => {
+    const key = Object.keys(q).find((k) => k.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : String(q[key]);
+  };
+  return { attributes: attributeList(pick('attributes')), excludedAttributes: attributeList(pick('excludedAttributes')) };
+}
+
+const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
+const preconditions = (request: FastifyRequest) => {
+  const ifMatch = request.headers['if-match'];
+  return ifMatch === undefined ? {} : { ifMatch };
+};
+
+export async function listResources(request: FastifyRequest, type: ResourceTypeName, query: ListQuery) {
+  const { service, derived } = SERVICES[type];
+  const page = await service.list(scimContext(request), query, wantsAttribute(type, query, derived));
+  return { ...page, resources: page.resources.map((r) => project(type, r, query)) };
+}
+
+export async function resourceRoutes(app: FastifyInstance, options: { type: ResourceTypeName }): Promise<void> {
+  const { type } = options;
+  const { service, derived } = SERVICES[type];
+  const endpoint = `/${type}s`;
+  const wants = (p: Projection) => wantsAttribute(type, p, derived);
+
+  app.post(endpoint, async (request, reply) => {
+    const p = projectionOf(request.query);
+    const w = await service.create(scimContext(request), request.body, wants(p));
+    reply.header('Location', (w.resource.meta as { location: string }).location);
+    return sendScim(reply, 201, project(type, w.resource, p), w.version);
+  });
+
+  app.get(endpoint, async (request, reply) => {
+    const query = parseListQuery(request.query as Record<string, unknown>, LIMITS);
+    return sendScim(reply, 200, listResponseBody(query, await listResources(request, type, query)));
+  });
+
+  app.post(`${endpoint}/.search`, async (request, reply) => {
+    const query = parseListQuery(searchBody(request.body), LIMITS);
+    return sendScim(reply, 200, listResponseBody(query, await listResources(request, type, query)));
+  });
+
+  app.get(`${endpoint}/:id`, async (request, reply) => {
+    const p = projectionOf(request.query);
+    const w = await service.get(scimContext(request), idOf(request), wants(p));
+    // RFC 7644 §3.14: If-None-Match with the current version answers 304 without a body.
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, w.version)) {
+      return reply.status(304).header('ETag', `W/"${w.version}"`).send();
+    }
+    return sendScim(reply, 200, project(type, w.resource, p), w.version);
+  });
+
+  app.put(`${endpoint}/:id`, async (request, reply) => {
+    const p = projectionOf(request.query);
+    const w = await service.replace(scimContext(request), idOf(request), request.body, preconditions(request), wants(p));
+    return sendScim(reply, 200, project(type, w.resource, p), w.version);
+  });
+
+  app.patch(`${endpoint}/:id`, async (request, reply) => {
+    const p = projectionOf(request.query);
+    // Users answer 200 with the resource (Entra's documentation); Groups answer 204 unless the client asked
+    // for attributes, so a member change never reads a 100,000-member list back (RFC 7644 §3.5.2).
+    const withBody = type === 'User' || p.attributes.length > 0;
+    const w = await service.patch(scimContext(request), idOf(request), request.body, preconditions(request), withBody && wants(p));
+    if (!withBody) return reply.status(204).header('ETag', `W/"${w.version}"`).send();
+    return sendScim(reply, 200, project(type, w.resource, p), w.version);
+  });
+
+  app.delete(`${endpoint}/:id`, async (request, reply) => {
+    await service.remove(scimContext(request), idOf(request), preconditions(request));
+    return reply.status(204).send();
+  });
+}
+
+/** POST /.search bodies (RFC 7644 §3.4.3) carry attributes as arrays; the query parser takes both forms. */
+export function searchBody(body: unknown): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw ScimError.badRequest('invalidSyntax', 'A search request body must be a JSON object (RFC 7644 §3.4.3)');
+  }
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,63 @@
+// The SCIM API (RFC 7644), mounted at /scim/v2 and at /scim (the URL the product documentation gives).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ScimContext } from '../../provisioning/scim/context.ts';
+import { ScimError } from '../../scim/errors.ts';
+import type { Store } from '../../store/open.ts';
+import { SCIM_CONTENT_TYPE } from '../errors.ts';
+import { authenticateRequest, scimBaseUrl } from './auth.ts';
+import { bulkRoutes } from './bulk.ts';
+import { discoveryRoutes } from './discovery.ts';
+import { resourceRoutes } from './resources.ts';
+import { searchRoutes } from './search.ts';
+
+export interface ScimRouteOptions {
+  prefix: string;
+  store: Store;
+  publicUrl: string | undefined;
+  now: () => Date;
+  bodyLimit: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    scim?: ScimContext;
+  }
+}
+
+/** The authenticated request's context; routes registered behind the auth hook always have one. */
+export function scimContext(request: FastifyRequest): ScimContext {
+  if (!request.scim) throw new ScimError(401, undefined, 'Authentication required');
+  return request.scim;
+}
+
+export function sendScim(reply: FastifyReply, status: number, body: unknown, version?: number): FastifyReply {
+  if (version !== undefined) reply.header('ETag', `W/"${version}"`);
+  return reply.status(status).type(SCIM_CONTENT_TYPE).send(body);
+}
+
+export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions): Promise<void> {
+  const baseUrl = (request: FastifyRequest) => scimBaseUrl(request, options.publicUrl, options.prefix);
+
+  // Every SCIM response is application/scim+json, errors included (RFC 7644 §3.1).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (String(reply.getHeader('content-type') ?? '').startsWith('application/json')) reply.type(SCIM_CONTENT_TYPE);
+    return payload;
+  });
+
+  // Discovery documents hold no tenant data and are served without a token (RFC 7644 §4).
+  await app.register(discoveryRoutes, { baseUrl, bodyLimit: options.bodyLimit });
+
+  await app.register(async (secured) => {
+    secured.addHook('onRequest', async (request) => {
+      const setting = await authenticateRequest(options.store, request);
+      request.scim = { store: options.store, setting, baseUrl: baseUrl(request), now: options.now };
+    });
+    await secured.register(resourceRoutes, { type: 'User' });
+    await secured.register(resourceRoutes, { type: 'Group' });
+    await secured.register(searchRoutes);
+    await secured.register(bulkRoutes, { bodyLimit: options.bodyLimit });
+    secured.get('/Me', async () => {
+      throw new ScimError(501, undefined, 'The /Me endpoint is not supported: SCIM tokens belong to a SCIM setting, not to a user');
+    });
+  });
+}

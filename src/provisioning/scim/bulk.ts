@@ -1,0 +1,184 @@
+// RFC 7644 §3.7 Bulk: operations run one by one through the same services as single requests. A bulkId
+// reference ("bulkId:x" in a path or anywhere in data) is replaced by the id the operation with bulkId x
+// created; an operation whose reference is not yet resolved waits for it, so order in the request is free.
+import { ScimError, errorBody } from '../../scim/errors.ts';
+import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
+import type { ScimContext } from './context.ts';
+import { groupService } from './groups.ts';
+import type { ResourceService, Written } from './kind.ts';
+import { userService } from './users.ts';
+
+export const BULK_REQUEST_URN = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+export const BULK_RESPONSE_URN = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
+
+interface Operation {
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  bulkId?: string;
+  version?: string;
+  path: string;
+  data?: unknown;
+}
+
+export interface OperationResult {
+  method: string;
+  bulkId?: string;
+  version?: string;
+  location?: string;
+  status: string;
+  response?: unknown;
+}
+
+const SERVICES: Record<ResourceTypeName, ResourceService> = { User: userService, Group: groupService };
+const REFERENCE = /^bulkId:(.+)$/;
+
+function field(op: Record<string, unknown>, name: string): unknown {
+  const key = Object.keys(op).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : op[key];
+}
+
+function parseOperation(raw: unknown, index: number): Operation {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw ScimError.badRequest('invalidSyntax', `Operations[${index}] must be an object`);
+  }
+  const op = raw as Record<string, unknown>;
+  const method = String(field(op, 'method') ?? '').toUpperCase();
+  if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
+    throw ScimError.badRequest('invalidSyntax', `Operations[${index}].method must be POST, PUT, PATCH or DELETE`);
+  }
+  const path = field(op, 'path');
+  if (typeof path !== 'string' || !path) throw ScimError.badRequest('invalidSyntax', `Operations[${index}].path is required`);
+  const bulkId = field(op, 'bulkId');
+  if (method === 'POST' && (typeof bulkId !== 'string' || !bulkId)) {
+    throw ScimError.badRequest('invalidSyntax', `Operations[${index}] is a POST and needs a bulkId (RFC 7644 §3.7)`);
+  }
+  const version = field(op, 'version');
+  return {
+    method: method as Operation['method'],
+    path,
+    data: field(op, 'data'),
+    ...(typeof bulkId === 'string' ? { bulkId } : {}),
+    ...(typeof version === 'string' ? { version } : {}),
+  };
+}
+
+/** The bulkIds an operation refers to, in its path or anywhere in its data. */
+function references(op: Operation): Set<string> {
+  const found = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      const m = REFERENCE.exec(v) ?? REFERENCE.exec(v.split('/').pop() ?? '');
+      if (m?.[1]) found.add(m[1]);
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(op.path);
+  visit(op.data);
+  return found;
+}
+
+function substitute(v: unknown, ids: Map<string, string>): unknown {
+  if (typeof v === 'string') return v.replace(/bulkId:([^/"]+)/g, (whole, id: string) => ids.get(id) ?? whole);
+  if (Array.isArray(v)) return v.map((x) => substitute(x, ids));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x, ids)]));
+  return v;
+}
+
+function target(path: string): { type: ResourceTypeName; id?: string } {
+  const m = /^\/(Users|Groups)(?:\/([^/]+))?\/?$/i.exec(path);
+  if (!m) throw ScimError.badRequest('invalidPath', `Bulk path "${path}" must be /Users, /Groups, /Users/{id} or /Groups/{id}`);
+  const type: ResourceTypeName = m[1]!.toLowerCase() === 'users' ? 'User' : 'Group';
+  return m[2] ? { type, id: decodeURIComponent(m[2]) } : { type };
+}
+
+async function execute(ctx: ScimContext, op: Operation): Promise<{ status: number; written?: Written }> {
+  const { type, id } = target(op.path);
+  const service = SERVICES[type];
+  const pre = op.version ? { ifMatch: op.version } : {};
+  if (op.method === 'POST') {
+    if (id) throw ScimError.badRequest('invalidPath', `POST goes to /${type}s, not to one ${type}`);
+    return { status: 201, written: await service.create(ctx, op.data, false) };
+  }
+  if (!id) throw ScimError.badRequest('invalidPath', `${op.method} needs a resource id in the path, e.g. /${type}s/{id}`);
+  if (op.method === 'PUT') return { status: 200, written: await service.replace(ctx, id, op.data, pre, false) };
+  if (op.method === 'PATCH') return { status: 200, written: await service.patch(ctx, id, op.data, pre, false) };
+  await service.remove(ctx, id, pre);
+  return { status: 204 };
+}
+
+export interface BulkLimits {
+  maxOperations: number;
+}
+
+export async function runBulk(ctx: ScimContext, body: unknown, limits: BulkLimits): Promise<OperationResult[]> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw ScimError.badRequest('invalidSyntax', 'A bulk request must be a JSON object with an Operations array');
+  }
+  const request = body as Record<string, unknown>;
+  const rawOps = field(request, 'Operations');
+  if (!Array.isArray(rawOps)) throw ScimError.badRequest('invalidSyntax', 'A bulk request needs an "Operations" array');
+  if (rawOps.length > limits.maxOperations) {
+    throw new ScimError(413, undefined, `The bulk request has ${rawOps.length} operations; at most ${limits.maxOperations} are accepted`);
+  }
+  const failOnErrors = field(request, 'failOnErrors');
+  if (failOnErrors !== undefined && (!Number.isInteger(failOnErrors) || (failOnErrors as number) < 1)) {
+    throw ScimError.badRequest('invalidValue', 'failOnErrors must be a positive integer');
+  }
+  const ops = rawOps.map(parseOperation);
+  const bulkIds = new Set(ops.flatMap((o) => (o.bulkId ? [o.bulkId] : [])));
+  if (bulkIds.size !== ops.filter((o) => o.bulkId).length) throw ScimError.badRequest('invalidValue', 'Each bulkId must be unique in the request');
+
+  const created = new Map<string, string>();
+  const failed = new Set<string>();
+  const results = new Array<OperationResult | undefined>(ops.length);
+  let errors = 0;
+  let pending = ops.map((_, i) => i);
+
+  const fail = (i: number, e: ScimError) => {
+    const op = ops[i]!;
+    if (op.bulkId) failed.add(op.bulkId);
+    results[i] = { method: op.method, ...(op.bulkId ? { bulkId: op.bulkId } : {}), status: String(e.status), response: errorBody(e) };
+    errors++;
+  };
+
+  while (pending.length && !(failOnErrors !== undefined && errors >= (failOnErrors as number))) {
+    const waiting: number[] = [];
+    for (const i of pending) {
+      if (failOnErrors !== undefined && errors >= (failOnErrors as number)) break;
+      const op = ops[i]!;
+      const refs = [...references(op)];
+      const unknown = refs.find((r) => !bulkIds.has(r));
+      const broken = refs.find((r) => failed.has(r));
+      if (unknown) {
+        fail(i, ScimError.badRequest('invalidValue', `bulkId:${unknown} refers to no operation in this request`));
+      } else if (broken) {
+        fail(i, new ScimError(409, undefined, `bulkId:${broken} could not be created, so this operation cannot refer to it`));
+      } else if (refs.some((r) => !created.has(r))) {
+        waiting.push(i);
+      } else {
+        const resolved: Operation = { ...op, path: substitute(op.path, created) as string, data: substitute(op.data, created) };
+        try {
+          const { status, written } = await execute(ctx, resolved);
+          const location = (written?.resource.meta as { location?: string } | undefined)?.location;
+          if (op.bulkId && written) created.set(op.bulkId, String(written.resource.id));
+          results[i] = {
+            method: op.method,
+            ...(op.bulkId ? { bulkId: op.bulkId } : {}),
+            ...(written ? { version: `W/"${written.version}"` } : {}),
+            ...(location ? { location } : {}),
+            status: String(status),
+          };
+        } catch (e) {
+          if (!(e instanceof ScimError)) throw e;
+          fail(i, e);
+        }
+      }
+    }
+    if (waiting.length === pending.length) {
+      // RFC 7644 §3.7.1: a circular reference cannot be resolved.
+      for (const i of waiting) fail(i, ScimError.badRequest('invalidValue', 'Circular bulkId references cannot be resolved'));
+      break;
+    }
+    pending = waiting;
+  }
+  return results.filter((r): r is OperationResult => r !== undefined);
+}

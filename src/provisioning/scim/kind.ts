@@ -1,0 +1,139 @@
+// The SCIM operations, written once for Users and Groups: parse and normalise the IdP's body, apply it to
+// the stored resource, write it (one transaction, optimistic concurrency), answer with the wire form.
+// A ResourceKind supplies what differs: the tables, the derived attribute (groups / members), the record.
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { ScimError } from '../../scim/errors.ts';
+import type { ListQuery } from '../../scim/list-query.ts';
+import { applyPatch, type MemberChange } from '../../scim/patch/apply.ts';
+import { parseResource, type ScimResource } from '../../scim/resource.ts';
+import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
+import type { Store } from '../../store/open.ts';
+import type { ListPage } from '../../store/list.ts';
+import { etagMatches, type Preconditions, type ScimContext } from './context.ts';
+
+/** Optimistic-concurrency attempts before an update gives up under a write storm on one resource. */
+const MAX_ATTEMPTS = 5;
+
+export interface StoredRecord {
+  id: string;
+  companyId: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  resource: ScimResource;
+}
+
+export interface ResourceKind<R extends StoredRecord> {
+  type: ResourceTypeName;
+  noun: string;
+  toRecord(ctx: ScimContext, resource: ScimResource, base: Pick<R, 'id' | 'createdAt' | 'version'>): R;
+  find(store: Store, companyId: string, id: string): Promise<R | undefined>;
+  insert(store: Store, record: R, memberIds: readonly string[]): Promise<void>;
+  /** false when the stored version is no longer `expectedVersion`. */
+  update(store: Store, record: R, expectedVersion: number, members: readonly MemberChange[]): Promise<boolean>;
+  delete(store: Store, companyId: string, id: string, expectedVersion?: number): Promise<boolean>;
+  list(store: Store, companyId: string, query: ListQuery): Promise<ListPage<R>>;
+  /** Wire forms of records; `derived` says whether the derived attribute (groups, members) is read. */
+  toWire(ctx: ScimContext, records: readonly R[], derived: boolean): Promise<Record<string, unknown>[]>;
+}
+
+export interface Written {
+  resource: Record<string, unknown>;
+  version: number;
+}
+
+export interface ListResult {
+  resources: Record<string, unknown>[];
+  totalResults: number;
+  nextCursor?: string;
+  previousCursor?: string;
+}
+
+function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: ScimError }): T {
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
+  const notFound = (id: string) => ScimError.notFound(`No ${kind.noun} with id "${id}" in this company`);
+  const preconditionFailed = (id: string) =>
+    new ScimError(412, undefined, `${kind.type} "${id}" was changed since the version given in If-Match; read it again and retry`);
+
+  async function one(ctx: ScimContext, r: R, derived: boolean): Promise<Written> {
+    const [resource] = await kind.toWire(ctx, [r], derived);
+    return { resource: resource!, version: r.version };
+  }
+
+  async function current(ctx: ScimContext, id: string, pre: Preconditions): Promise<R> {
+    const r = await kind.find(ctx.store, ctx.setting.companyId, id);
+    if (!r) throw notFound(id);
+    if (!etagMatches(pre.ifMatch, r.version)) throw preconditionFailed(id);
+    return r;
+  }
+
+  /** Applies `change` to the stored resource and writes it if anything differs, re-reading when a concurrent writer won. */
+  async function modify(
+    ctx: ScimContext,
+    id: string,
+    pre: Preconditions,
+    derived: boolean,
+    change: (current: R) => { resource: ScimResource; members: readonly MemberChange[] },
+  ): Promise<Written> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const r = await current(ctx, id, pre);
+      const next = change(r);
+      // An IdP re-sending what Roster holds (Entra re-checks every 40 minutes) changes nothing, not even meta.version.
+      if (!next.members.length && isDeepStrictEqual(next.resource, r.resource)) return one(ctx, r, derived);
+      const updated = kind.toRecord(ctx, next.resource, { id, createdAt: r.createdAt, version: r.version + 1 } as Pick<R, 'id' | 'createdAt' | 'version'>);
+      if (await kind.update(ctx.store, updated, r.version, next.members)) return one(ctx, updated, derived);
+    }
+    throw new ScimError(409, undefined, `${kind.type} "${id}" is being changed by other requests right now; retry`);
+  }
+
+  return {
+    async create(ctx: ScimContext, body: unknown, derived: boolean): Promise<Written> {
+      const parsed = unwrap(parseResource(kind.type, body));
+      const base = { id: randomUUID(), createdAt: ctx.now().toISOString(), version: 1 } as Pick<R, 'id' | 'createdAt' | 'version'>;
+      const r = kind.toRecord(ctx, parsed.resource, base);
+      await kind.insert(ctx.store, r, (parsed.members ?? []).map((m) => m.value));
+      return one(ctx, r, derived);
+    },
+
+    async get(ctx: ScimContext, id: string, derived: boolean): Promise<Written> {
+      return one(ctx, await current(ctx, id, {}), derived);
+    },
+
+    /** PUT replaces the resource; for a group, its members become exactly the listed ones. */
+    replace(ctx: ScimContext, id: string, body: unknown, pre: Preconditions, derived: boolean): Promise<Written> {
+      const parsed = unwrap(parseResource(kind.type, body));
+      const members: MemberChange[] = kind.type === 'Group' ? [{ op: 'replace', ids: (parsed.members ?? []).map((m) => m.value) }] : [];
+      return modify(ctx, id, pre, derived, () => ({ resource: parsed.resource, members }));
+    },
+
+    patch(ctx: ScimContext, id: string, body: unknown, pre: Preconditions, derived: boolean): Promise<Written> {
+      return modify(ctx, id, pre, derived, (r) => unwrap(applyPatch(kind.type, r.resource, body)));
+    },
+
+    async remove(ctx: ScimContext, id: string, pre: Preconditions): Promise<void> {
+      if (pre.ifMatch === undefined) {
+        if (!(await kind.delete(ctx.store, ctx.setting.companyId, id))) throw notFound(id);
+        return;
+      }
+      const r = await current(ctx, id, pre);
+      if (!(await kind.delete(ctx.store, ctx.setting.companyId, id, r.version))) throw preconditionFailed(id);
+    },
+
+    async list(ctx: ScimContext, query: ListQuery, derived: boolean): Promise<ListResult> {
+      const page = await kind.list(ctx.store, ctx.setting.companyId, query);
+      return {
+        resources: await kind.toWire(ctx, page.records, derived),
+        totalResults: page.totalResults,
+        ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}),
+        ...(page.previousCursor !== undefined ? { previousCursor: page.previousCursor } : {}),
+      };
+    },
+  };
+}
+
+export type ResourceService = ReturnType<typeof resourceService>;

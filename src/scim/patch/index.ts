@@ -1,0 +1,2 @@
+export { applyPatch } from './apply.ts';
+export type { MemberChange, PatchResult } from './types.ts';

@@ -1,0 +1,76 @@
+// A real server (Fastify, real store, real migrations) with one company and SCIM setting, driven through
+// HTTP injection. `scim(...)` sends a request with the setting's bearer token.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/http/app.ts';
+import { DEFAULT_BODY_LIMIT } from '../../src/config.ts';
+import { createCompany } from '../../src/directory/companies.ts';
+import { createScimSetting } from '../../src/provisioning/scim-settings.ts';
+import type { Store } from '../../src/store/open.ts';
+import type { StoreKind } from './stores.ts';
+
+export interface TestServer {
+  app: FastifyInstance;
+  store: Store;
+  token: string;
+  companyId: string;
+  settingId: string;
+  /** Sends a SCIM request with the bearer token; `body` objects are sent as application/scim+json. */
+  scim(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Another company with its own token on the same server. */
+  otherTenant(): Promise<{ token: string; companyId: string; settingId: string }>;
+  close(): Promise<void>;
+}
+
+export interface Response {
+  status: number;
+  headers: LightMyRequestResponse['headers'];
+  body: any;
+  raw: string;
+}
+
+export async function startServer(kind: StoreKind, options: { bodyLimit?: number; now?: () => Date } = {}): Promise<TestServer> {
+  const store = await kind.open();
+  const app = await buildApp({
+    store,
+    config: { trustProxy: false, publicUrl: undefined, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logLevel: 'silent' },
+    logger: false,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const tenant = async (name: string) => {
+    const company = await createCompany(store, { name });
+    const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Entra ID' });
+    return { token, companyId: company.id, settingId: setting.id };
+  };
+  const main = await tenant('Acme');
+  const scim = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: {
+        authorization: `Bearer ${main.token}`,
+        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/scim+json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    let parsed: unknown;
+    try {
+      parsed = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.statusCode, headers: res.headers, body: parsed, raw: res.body };
+  };
+  let n = 0;
+  return {
+    app,
+    store,
+    ...main,
+    scim,
+    otherTenant: () => tenant(`Other ${++n}`),
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
