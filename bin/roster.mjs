@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx roster …` needs no build step.
-import { register } from 'tsx/esm/api';
+// `npx roster …`: the management CLI (src/cli/roster.ts).
+import { runTypeScript } from './run-ts.mjs';
 
-register();
-await import('../src/cli/roster.ts');
+await runTypeScript('../src/cli/roster.ts', ['commander', 'kysely', 'better-sqlite3', 'pg']);

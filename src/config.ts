@@ -1,4 +1,7 @@
-// The environment variables operators script against (README "Configuration"). Read once at start-up.
+// The environment variables operators script against (README "Configuration"). Read once at start-up; every
+// problem is a ConfigError whose message names the variable and says what it accepts, so `npm start` and the
+// CLI can print it as one line instead of a stack trace.
+import { isIP } from 'node:net';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/open.ts';
 
 export interface Config {
@@ -15,19 +18,84 @@ export interface Config {
   bodyLimit: number;
 }
 
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+export const DEFAULT_PORT = 8080;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function integer(name: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   return n;
 }
 
-function trustProxy(raw: string | undefined): Config['trustProxy'] {
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+/** A URL with its password replaced, for messages: DATABASE_URL may carry credentials. */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (!url.password) return raw;
+    url.password = '***';
+    return url.href;
+  } catch {
+    return raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+  }
+}
+
+function databaseUrl(raw: string): string {
+  const shown = redactUrl(raw);
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError(`DATABASE_URL is not a valid URL: "${shown}" (expected postgres://USER@HOST:5432/DATABASE)`);
+    }
+    return raw;
+  }
+  if (raw.startsWith('sqlite:')) {
+    try {
+      parseDatabaseUrl(raw);
+    } catch {
+      throw new ConfigError(`DATABASE_URL "${shown}" names no file: use sqlite:PATH, e.g. ${DEFAULT_DATABASE_URL}`);
+    }
+    return raw;
+  }
+  throw new ConfigError(`DATABASE_URL must be sqlite:PATH or postgres://USER@HOST:5432/DATABASE, got "${shown}"`);
+}
+
+// proxy-addr's names for the usual private ranges, accepted by Fastify's trustProxy alongside addresses.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function proxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  if (!/^\d+$/.test(bits)) return isIP(bits) === family; // a netmask: 10.0.0.0/255.0.0.0
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** `true`/`false`; a hop count (trust the N proxies nearest to the server); or addresses, CIDRs and the names
+ *  loopback, linklocal, uniquelocal, comma-separated (trust proxies at those addresses). */
+export function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
+  const value = raw?.trim().toLowerCase() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return integer('TRUST_PROXY', value, 0, 1000);
+  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = entries.find((e) => !proxyAddress(e));
+  if (bad !== undefined || !entries.length) {
+    throw new ConfigError(
+      `TRUST_PROXY must be true, false, a hop count, or comma-separated proxy addresses/CIDRs such as 10.0.0.0/8,loopback; "${bad ?? raw}" is none of these`,
+    );
+  }
+  return entries;
 }
 
 export function publicUrlOf(raw: string | undefined): string | undefined {
@@ -36,26 +104,34 @@ export function publicUrlOf(raw: string | undefined): string | undefined {
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`PUBLIC_URL must be an absolute URL such as https://roster.example.com, got "${raw}"`);
+    throw new ConfigError(`PUBLIC_URL must be an absolute URL such as https://roster.example.com, got "${raw}"`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`PUBLIC_URL must be http(s), got "${raw}"`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`PUBLIC_URL must be http(s), got "${raw}"`);
+  if (url.search || url.hash) throw new ConfigError(`PUBLIC_URL must be a base URL without query or fragment, got "${raw}"`);
   return url.href.replace(/\/+$/, '');
 }
 
+function logLevel(raw: string | undefined): string {
+  const level = raw?.trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  parseDatabaseUrl(databaseUrl);
   const cert = env.TLS_CERT_FILE;
   const key = env.TLS_KEY_FILE;
-  if (Boolean(cert) !== Boolean(key)) throw new Error('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  if (Boolean(cert) !== Boolean(key)) {
+    throw new ConfigError(`TLS_CERT_FILE and TLS_KEY_FILE must be set together (only ${cert ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE'} is set)`);
+  }
+  const publicUrl = publicUrlOf(env.PUBLIC_URL);
   return {
-    host: env.HOST || '0.0.0.0',
-    port: env.PORT ? integer('PORT', env.PORT, 0, 65535) : 8080,
-    databaseUrl,
+    host: env.HOST?.trim() || '0.0.0.0',
+    port: env.PORT ? integer('PORT', env.PORT, 0, 65535) : DEFAULT_PORT,
+    databaseUrl: databaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL),
     ...(cert && key ? { tls: { certFile: cert, keyFile: key } } : {}),
-    trustProxy: trustProxy(env.TRUST_PROXY),
-    publicUrl: publicUrlOf(env.PUBLIC_URL),
-    logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    ...(publicUrl ? { publicUrl } : {}),
+    logLevel: logLevel(env.LOG_LEVEL),
     bodyLimit: env.BODY_LIMIT ? integer('BODY_LIMIT', env.BODY_LIMIT, 1024, 512 * 1024 * 1024) : DEFAULT_BODY_LIMIT,
   };
 }

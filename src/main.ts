@@ -1,23 +1,95 @@
-// `npm start`: open the store named by DATABASE_URL, migrate it, listen, drain on SIGTERM.
+// `npm start`: read the configuration, open the store named by DATABASE_URL (creating and migrating it),
+// listen, and drain on SIGTERM. A start-up failure is the operator's to fix: one line on stderr, exit 1.
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
-import { loadConfig } from './config.ts';
-import { openStore } from './store/open.ts';
+import { loadConfig, redactUrl, type Config } from './config.ts';
+import { describeError } from './describe-error.ts';
+import { openStore, type Store } from './store/open.ts';
 
-const config = loadConfig();
-const store = await openStore(config.databaseUrl);
-const app = await buildApp({ store, config });
-
-let closing = false;
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return;
-  closing = true;
-  app.log.info({ signal }, 'draining in-flight requests');
-  // close() stops accepting connections and resolves once in-flight requests have been answered.
-  await app.close();
-  await store.close();
-  process.exit(0);
+function fail(message: string): never {
+  process.stderr.write(`roster: ${message}\n`);
+  process.exit(1);
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
 
-await app.listen({ host: config.host, port: config.port });
+/** Reads the certificate and key now, so a missing file or a key that does not fit the certificate is a
+ *  clear message rather than a TLS stack trace from inside Fastify. */
+function checkTls(tls: NonNullable<Config['tls']>): void {
+  const read = (name: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      return fail(`${name} ${file} cannot be read: ${describeError(e)}`);
+    }
+  };
+  const cert = read('TLS_CERT_FILE', tls.certFile);
+  const key = read('TLS_KEY_FILE', tls.keyFile);
+  try {
+    createSecureContext({ cert, key });
+  } catch (e) {
+    fail(`TLS_CERT_FILE ${tls.certFile} and TLS_KEY_FILE ${tls.keyFile} are not a usable PEM certificate and key: ${describeError(e)}`);
+  }
+}
+
+function drainOnSignals(app: FastifyInstance, store: Store): void {
+  let closing = false;
+  // While draining, responses ask the client to close the connection instead of reusing it.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (closing) {
+      app.log.warn({ signal }, 'second signal: exiting without waiting for in-flight requests');
+      process.exit(1);
+    }
+    closing = true;
+    app.log.info({ signal }, 'draining in-flight requests');
+    // close() refuses new connections and waits for every open one to end. Node keeps a keep-alive
+    // connection open after its last response until keepAliveTimeout (72 s in Fastify), so close each one
+    // as soon as it is idle: the drain then ends with the last in-flight response.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+    try {
+      await app.close();
+      await store.close();
+    } catch (e) {
+      app.log.error({ err: e }, 'shutdown failed');
+      process.exit(1);
+    } finally {
+      clearInterval(sweep);
+    }
+    app.log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', (s) => void shutdown(s));
+  process.on('SIGINT', (s) => void shutdown(s));
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    return fail(describeError(e));
+  }
+  if (config.tls) checkTls(config.tls);
+
+  let store: Store;
+  try {
+    store = await openStore(config.databaseUrl);
+  } catch (e) {
+    return fail(`cannot open DATABASE_URL ${redactUrl(config.databaseUrl)}: ${describeError(e)}`);
+  }
+
+  const app = await buildApp({ store, config });
+  drainOnSignals(app, store);
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    fail(`cannot listen on ${config.host}:${config.port}: ${describeError(e)}`);
+  }
+}
+
+await main();

@@ -1,9 +1,9 @@
 // The `roster` command: companies and SCIM settings on the store named by DATABASE_URL (safe while the
 // server runs: SQLite waits for the server's write lock, PostgreSQL is shared anyway).
-import { Command, InvalidArgumentError } from 'commander';
-import { loadConfig, publicUrlOf } from '../config.ts';
-import { createCompany } from '../directory/companies.ts';
-import { AdminError } from '../directory/errors.ts';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { loadConfig, redactUrl, type Config } from '../config.ts';
+import { describeError } from '../describe-error.ts';
+import { createCompany, requireCompany } from '../directory/companies.ts';
 import {
   createScimSetting,
   listCompanyScimSettings,
@@ -12,26 +12,25 @@ import {
   type ScimSettingRow,
 } from '../provisioning/scim-settings.ts';
 import { openStore, type Store } from '../store/open.ts';
+import { CliFailure, EXIT_CODES_HELP, printFailure, printResult, type Result } from './output.ts';
 
-const EXIT = { invalid: 2, notFound: 3, conflict: 4 } as const;
+// Known before parsing, so that even an argument error is reported as a JSON document.
+const json = process.argv.includes('--json');
 
-interface Output {
-  json?: boolean;
-}
-
-function scimUrl(): string {
-  const config = loadConfig();
-  const origin = publicUrlOf(process.env.PUBLIC_URL) ?? `http://localhost:${config.port}`;
+/** The URL an IdP is given: PUBLIC_URL when set, else this machine as the server would listen on it. */
+function scimUrl(config: Config): string {
+  const origin = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${config.port}`;
   return `${origin}/scim/v2`;
 }
 
-function settingJson(s: ScimSettingRow) {
+/** A setting as shown to an admin: never its token or token hash. */
+function settingJson(config: Config, s: ScimSettingRow) {
   return {
     id: s.id,
     companyId: s.companyId,
     name: s.name,
     tokenPrefix: s.tokenPrefix,
-    scimUrl: scimUrl(),
+    scimUrl: scimUrl(config),
     mappings: s.mappings,
     groupName: s.groupName,
     groupBy: s.groupBy,
@@ -42,31 +41,41 @@ function settingJson(s: ScimSettingRow) {
   };
 }
 
-/** Runs one command against a freshly opened store and prints its result, as JSON or as text. */
-async function run(opts: Output, work: (store: Store) => Promise<{ json: unknown; text: string }>): Promise<void> {
-  const store = await openStore(loadConfig().databaseUrl);
+/** Runs one command against a freshly opened store and prints its result. Failures propagate to the one
+ *  handler at the bottom of this file. */
+async function run(work: (store: Store, config: Config) => Promise<Result>): Promise<void> {
+  const config = loadConfig();
+  let store: Store;
   try {
-    const out = await work(store);
-    process.stdout.write(opts.json ? `${JSON.stringify(out.json, null, 2)}\n` : `${out.text}\n`);
+    store = await openStore(config.databaseUrl);
   } catch (e) {
-    if (!(e instanceof AdminError)) throw e;
-    if (opts.json) process.stdout.write(`${JSON.stringify({ error: { kind: e.kind, message: e.message } })}\n`);
-    process.stderr.write(`roster: ${e.message}\n`);
-    process.exitCode = EXIT[e.kind];
+    throw new CliFailure('unavailable', `cannot open DATABASE_URL ${redactUrl(config.databaseUrl)}: ${describeError(e)}`);
+  }
+  try {
+    printResult(json, await work(store, config));
   } finally {
     await store.close();
   }
 }
 
 function wholeNumber(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number ≥ 0');
-  return Number(value);
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 
-const program = new Command('roster').description('Manage Roster companies and SCIM settings').showHelpAfterError();
+const program = new Command('roster')
+  .description('Manage Roster companies and SCIM settings on the database named by DATABASE_URL')
+  // Recognised before or after the subcommand; read from argv above.
+  .option('--json', 'print exactly one JSON document on stdout: the result, or the error')
+  .configureHelp({ showGlobalOptions: true })
+  .exitOverride()
+  .configureOutput({ outputError: (message, write) => write(`roster: ${message}`) })
+  .showHelpAfterError('(add --help for usage)')
+  .addHelpText('after', EXIT_CODES_HELP);
 
 const company = program.command('company').description('Companies (tenants)');
 company
@@ -76,9 +85,8 @@ company
   .option('--license-limit <n>', 'how many target users the licence covers', wholeNumber)
   .option('--license-enforce', 'refuse users beyond the licence limit')
   .option('--allowed-domains <domains>', 'comma-separated email domains, e.g. a.com,b.com', list)
-  .option('--json', 'print one JSON document')
-  .action((o: { name: string; licenseLimit?: number; licenseEnforce?: boolean; allowedDomains?: string[]; json?: boolean }) =>
-    run(o, async (store) => {
+  .action((o: { name: string; licenseLimit?: number; licenseEnforce?: boolean; allowedDomains?: string[] }) =>
+    run(async (store) => {
       const c = await createCompany(store, {
         name: o.name,
         ...(o.licenseLimit !== undefined ? { licenseLimit: o.licenseLimit } : {}),
@@ -86,6 +94,17 @@ company
         allowedDomains: o.allowedDomains ?? [],
       });
       return { json: c, text: `Created company ${c.name}: ${c.id}` };
+    }),
+  );
+company
+  .command('show <id>')
+  .description('Show a company and its licence and domain settings')
+  .action((id: string) =>
+    run(async (store) => {
+      const c = await requireCompany(store, id);
+      const licence = c.licenseLimit === null ? 'no limit' : `${c.licenseLimit} users${c.licenseEnforce ? ', enforced' : ''}`;
+      const domains = c.allowedDomains.length ? c.allowedDomains.join(', ') : 'any';
+      return { json: c, text: `${c.name} (${c.id})\nLicence: ${licence}\nAllowed domains: ${domains}` };
     }),
   );
 
@@ -99,33 +118,30 @@ setting
   .option('--group-name <name>', 'platform group that provisioned users join')
   .option('--group-by <field>', 'group users by the value of this field')
   .option('--sync-groups', 'synchronise groups with the identity provider')
-  .option('--json', 'print one JSON document')
-  .action(
-    (o: { company: string; name: string; map: string[]; groupName?: string; groupBy?: string; syncGroups?: boolean; json?: boolean }) =>
-      run(o, async (store) => {
-        const { setting: s, token } = await createScimSetting(store, {
-          companyId: o.company,
-          name: o.name,
-          mappings: o.map,
-          ...(o.groupName !== undefined ? { groupName: o.groupName } : {}),
-          ...(o.groupBy !== undefined ? { groupBy: o.groupBy } : {}),
-          syncGroups: Boolean(o.syncGroups),
-        });
-        const json = { ...settingJson(s), token };
-        return {
-          json,
-          text: `Created SCIM setting ${s.name}: ${s.id}\nSCIM URL: ${json.scimUrl}\nToken (shown once, store it now): ${token}`,
-        };
-      }),
+  .action((o: { company: string; name: string; map: string[]; groupName?: string; groupBy?: string; syncGroups?: boolean }) =>
+    run(async (store, config) => {
+      const { setting: s, token } = await createScimSetting(store, {
+        companyId: o.company,
+        name: o.name,
+        mappings: o.map,
+        ...(o.groupName !== undefined ? { groupName: o.groupName } : {}),
+        ...(o.groupBy !== undefined ? { groupBy: o.groupBy } : {}),
+        syncGroups: Boolean(o.syncGroups),
+      });
+      const shown = { ...settingJson(config, s), token };
+      return {
+        json: shown,
+        text: `Created SCIM setting ${s.name}: ${s.id}\nSCIM URL: ${shown.scimUrl}\nToken (shown once, store it now): ${token}`,
+      };
+    }),
   );
 setting
   .command('list')
   .description("List a company's SCIM settings (tokens are never shown again)")
   .requiredOption('--company <id>', 'company id')
-  .option('--json', 'print one JSON document')
-  .action((o: { company: string; json?: boolean }) =>
-    run(o, async (store) => {
-      const settings = (await listCompanyScimSettings(store, o.company)).map(settingJson);
+  .action((o: { company: string }) =>
+    run(async (store, config) => {
+      const settings = (await listCompanyScimSettings(store, o.company)).map((s) => settingJson(config, s));
       const text = settings.length
         ? settings.map((s) => `${s.id}  ${s.name}  ${s.tokenPrefix}…  ${s.revokedAt ? `revoked ${s.revokedAt}` : 'active'}`).join('\n')
         : 'No SCIM settings';
@@ -135,22 +151,28 @@ setting
 setting
   .command('rotate <id>')
   .description('Issue a new token; the old one stops working at once')
-  .option('--json', 'print one JSON document')
-  .action((id: string, o: Output) =>
-    run(o, async (store) => {
+  .action((id: string) =>
+    run(async (store, config) => {
       const { setting: s, token } = await rotateScimToken(store, id);
-      return { json: { ...settingJson(s), token }, text: `New token for ${s.name} (shown once, store it now): ${token}` };
+      return { json: { ...settingJson(config, s), token }, text: `New token for ${s.name} (shown once, store it now): ${token}` };
     }),
   );
 setting
   .command('revoke <id>')
   .description('Revoke the setting: its token stops working at once')
-  .option('--json', 'print one JSON document')
-  .action((id: string, o: Output) =>
-    run(o, async (store) => {
+  .action((id: string) =>
+    run(async (store, config) => {
       const s = await revokeScimToken(store, id);
-      return { json: settingJson(s), text: `Revoked SCIM setting ${s.name} (${s.id})` };
+      return { json: settingJson(config, s), text: `Revoked SCIM setting ${s.name} (${s.id})` };
     }),
   );
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // --help and --version end parsing with exit code 0; `roster company` without a subcommand prints the
+  // help on stderr and is an argument error.
+  if (e instanceof CommanderError && e.exitCode === 0) process.exitCode = 0;
+  else if (e instanceof CommanderError && e.code === 'commander.help') printFailure(json, new CliFailure('invalid', 'a command is required; see roster --help'));
+  else printFailure(json, e);
+}

@@ -8,10 +8,7 @@ export interface Capabilities {
   defaultCount: number;
   bulkMaxOperations: number;
   bulkMaxPayloadSize: number;
-  cursorTimeoutSeconds: number;
 }
-
-
 
 export function serviceProviderConfig(caps: Capabilities, baseUrl: string) {
   return {
@@ -22,14 +19,14 @@ export function serviceProviderConfig(caps: Capabilities, baseUrl: string) {
     changePassword: { supported: false },
     sort: { supported: true },
     etag: { supported: true },
-    // RFC 9865 §4: both pagination methods are served; index is what every IdP uses.
+    // RFC 9865 §4: both pagination methods are served; index is what every IdP uses. No cursorTimeout:
+    // it is the minimum number of seconds a cursor stays valid, and keyset cursors never expire.
     pagination: {
       cursor: true,
       index: true,
       defaultPaginationMethod: 'index',
       defaultPageSize: caps.defaultCount,
       maxPageSize: caps.maxResults,
-      cursorTimeout: caps.cursorTimeoutSeconds,
     },
     authenticationSchemes: [
       {

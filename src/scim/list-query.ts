@@ -36,8 +36,9 @@ function text(source: Source, name: string): string | undefined {
 function integer(source: Source, name: string): number | undefined {
   const raw = text(source, name);
   if (raw === undefined || raw.trim() === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n)) throw ScimError.badRequest('invalidValue', `"${name}" must be an integer, got "${raw}"`);
+  // Decimal digits only: Number() would also take "0x10", "1e3" and " 5".
+  const n = /^[+-]?[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n)) throw ScimError.badRequest('invalidValue', `"${name}" must be an integer, got "${raw}"`);
   return n;
 }
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { ScimError } from '../scim/errors.ts';
-import { compileFilter, compileSort, type ResourceColumns } from '../scim/filter/sql.ts';
+import { compileFilter, compileSort, compileSortKey, type ResourceColumns } from '../scim/filter/sql.ts';
 import type { ListQuery } from '../scim/list-query.ts';
 import { resolveAttribute, type ResourceTypeName } from '../scim/schemas/index.ts';
 import type { Store } from './open.ts';
@@ -23,33 +23,42 @@ export interface ListTable<R> {
   toRecord(store: Store, row: any): R;
 }
 
-/** RFC 9865 cursor: the keyset (created_at, id) of a page edge, its direction, and a digest of the query it
- *  belongs to, so a cursor replayed against another filter is refused instead of skipping rows. */
+/** RFC 9865 cursor: the position (sort value, created_at, id) of a page edge, the direction to read from it,
+ *  and a digest of the query it belongs to, so a cursor replayed against another filter, sort or resource
+ *  type is refused instead of skipping rows. Opaque to clients; base64url keeps it within RFC 3986
+ *  unreserved characters, as RFC 9865 §2 requires. */
 interface Cursor {
   d: 'next' | 'prev';
   k: [string, string];
+  /** The sortBy value at the edge (null: missing), present when the query sorts. */
+  v?: string | number | boolean | null;
   q: string;
 }
 
-function digest(query: ListQuery): string {
-  return createHash('sha256').update(JSON.stringify([query.filter ?? null, query.sortBy ?? null, query.sortOrder])).digest('base64url').slice(0, 16);
+function digest(type: ResourceTypeName, query: ListQuery): string {
+  const shape = [type, query.filter ?? null, query.sortBy ?? null, query.sortOrder];
+  return createHash('sha256').update(JSON.stringify(shape)).digest('base64url').slice(0, 16);
 }
 
 const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-function decode(text: string, query: ListQuery): Cursor {
+const isSortValue = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+
+function decode(text: string, type: ResourceTypeName, query: ListQuery): Cursor {
+  const invalid = () => ScimError.badRequest('invalidCursor', 'The cursor is not one this server issued; start again with cursor=');
   let c: Cursor;
   try {
     c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
-    throw ScimError.badRequest('invalidCursor', 'The cursor is not one this server issued; start again with cursor=');
+    throw invalid();
   }
-  if (!c || (c.d !== 'next' && c.d !== 'prev') || !Array.isArray(c.k) || c.k.length !== 2 || !c.k.every((x) => typeof x === 'string')) {
-    throw ScimError.badRequest('invalidCursor', 'The cursor is not one this server issued; start again with cursor=');
+  if (!c || typeof c !== 'object' || (c.d !== 'next' && c.d !== 'prev') || !Array.isArray(c.k) || c.k.length !== 2 || !c.k.every((x) => typeof x === 'string')) {
+    throw invalid();
   }
-  if (c.q !== digest(query)) {
-    throw ScimError.badRequest('invalidCursor', 'The cursor belongs to a different filter or sort order; start again with cursor=');
+  if (c.q !== digest(type, query)) {
+    throw ScimError.badRequest('invalidCursor', 'The cursor belongs to a different resource type, filter or sort order; start again with cursor=');
   }
+  if (query.sortBy !== undefined && !isSortValue(c.v)) throw invalid();
   return c;
 }
 
@@ -85,28 +94,53 @@ export async function listResources<R>(store: Store, t: ListTable<R>, companyId:
   return { records: rows.map((r) => t.toRecord(store, r)), totalResults };
 }
 
+/**
+ * One RFC 9865 page read from a keyset: rows strictly beyond the cursor's edge in the traversal order, one
+ * more than asked to learn whether another page follows. Sorted lists page the same way, on (sort value,
+ * created_at, id), with missing values last ascending and first descending as index paging orders them.
+ */
 async function cursorPage<R>(store: Store, t: ListTable<R>, base: any, query: ListQuery, totalResults: number): Promise<ListPage<R>> {
-  if (query.sortBy) {
-    throw ScimError.badRequest('invalidValue', 'sortBy cannot be combined with cursor pagination: cursor pages come in creation order; use startIndex to page a sorted list');
-  }
   const a = t.columns.alias;
-  const cursor = query.cursor ? decode(query.cursor, query) : undefined;
+  const cursor = query.cursor ? decode(query.cursor, t.type, query) : undefined;
   if (query.count === 0) return { records: [], totalResults };
   const backwards = cursor?.d === 'prev';
+  const key = query.sortBy
+    ? unwrap(compileSortKey(query.sortBy, { dialect: store.dialect.json, resolve: (p) => resolveAttribute(t.type, p), columns: t.columns }))
+    : undefined;
+  // Traversal order: ascending key with NULLs after; reading backwards flips every direction.
+  const keyUp = (query.sortOrder === 'ascending') !== backwards;
+  const tieUp = !backwards;
+  const created = sql.ref(`${a}.created_at`);
+  const id = sql.ref(`${a}.id`);
+
   let q = base.selectAll(a);
+  if (key) q = q.select(key.as('sort_key'));
   if (cursor) {
-    const [created, id] = cursor.k;
-    const op = sql.raw(backwards ? '<' : '>');
-    q = q.where(sql<SqlBool>`(${sql.ref(`${a}.created_at`)} ${op} ${created} OR (${sql.ref(`${a}.created_at`)} = ${created} AND ${sql.ref(`${a}.id`)} ${op} ${id}))`);
+    const [c0, i0] = cursor.k;
+    const tieOp = sql.raw(tieUp ? '>' : '<');
+    const tie = sql<SqlBool>`(${created} ${tieOp} ${c0} OR (${created} = ${c0} AND ${id} ${tieOp} ${i0}))`;
+    if (!key) {
+      q = q.where(tie);
+    } else if (cursor.v === null || cursor.v === undefined) {
+      q = q.where(keyUp ? sql<SqlBool>`(${key} IS NULL AND ${tie})` : sql<SqlBool>`(${key} IS NOT NULL OR (${key} IS NULL AND ${tie}))`);
+    } else {
+      const v0 = cursor.v;
+      const keyOp = sql.raw(keyUp ? '>' : '<');
+      const nulls = keyUp ? sql` OR ${key} IS NULL` : sql``;
+      q = q.where(sql<SqlBool>`(${key} ${keyOp} ${v0} OR (${key} = ${v0} AND ${tie})${nulls})`);
+    }
   }
-  const dir = backwards ? 'desc' : 'asc';
+  if (key) q = q.orderBy(keyUp ? sql`${key} ASC NULLS LAST` : sql`${key} DESC NULLS FIRST`);
+  const dir = tieUp ? 'asc' : 'desc';
   const rows: any[] = await q.orderBy(`${a}.created_at`, dir).orderBy(`${a}.id`, dir).limit(query.count + 1).execute();
   const more = rows.length > query.count;
   const page = rows.slice(0, query.count);
   if (backwards) page.reverse();
   const first = page[0];
   const last = page[page.length - 1];
-  const edge = (d: Cursor['d'], row: any) => encode({ d, k: [row.created_at, row.id], q: digest(query) });
+  const edge = (d: Cursor['d'], row: any) =>
+    encode({ d, k: [row.created_at, row.id], ...(key ? { v: sortValue(row.sort_key) } : {}), q: digest(t.type, query) });
+  // RFC 9865 §2: nextCursor on every page but the last; previousCursor never on the first.
   const hasNext = backwards ? page.length > 0 : more;
   const hasPrev = backwards ? more : cursor !== undefined && page.length > 0;
   return {
@@ -115,4 +149,11 @@ async function cursorPage<R>(store: Store, t: ListTable<R>, base: any, query: Li
     ...(hasNext && last ? { nextCursor: edge('next', last) } : {}),
     ...(hasPrev && first ? { previousCursor: edge('prev', first) } : {}),
   };
+}
+
+/** A sort value as the driver returned it, in a form that binds back to the same comparison. */
+function sortValue(v: unknown): Cursor['v'] {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return v.toString();
+  return isSortValue(v) ? (v as Cursor['v']) : String(v);
 }

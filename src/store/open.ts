@@ -2,11 +2,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import { postgresDialect, sqliteDialect, type StoreDialect } from './dialect.ts';
 import type { Database } from './schema.ts';
 import * as m001 from './migrations/001_scim_core.ts';
+import { seedSqlitePlannerStats } from './planner-stats.ts';
 
 export interface Store {
   db: Kysely<Database>;
@@ -37,6 +38,7 @@ export async function openStore(url: string, options: { schema?: string; poolSiz
   const target = parseDatabaseUrl(url);
   const store = target.kind === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url, options);
   await migrate(store);
+  if (target.kind === 'sqlite') await seedSqlitePlannerStats(store.db);
   return store;
 }
 
@@ -72,6 +74,12 @@ async function migrate(store: Store): Promise<void> {
     getMigrations: async () =>
       Object.fromEntries(Object.entries(migrations).map(([name, make]) => [name, make(store.dialect)])),
   };
-  const { error } = await new Migrator({ db: store.db, provider }).migrateToLatest();
+  // Unless told a schema, Kysely takes migration tables in ANY schema for its own, so a store opened beside
+  // another schema's (tests share one database, a schema each) skipped creating them and failed.
+  const migrationTableSchema =
+    store.dialect.name === 'postgres'
+      ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(store.db)).rows[0]?.schema
+      : undefined;
+  const { error } = await new Migrator({ db: store.db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) }).migrateToLatest();
   if (error) throw error;
 }

@@ -114,6 +114,50 @@ async function translateUnique<T>(store: Store, displayName: string, work: () =>
   }
 }
 
+/** How many of `ids` are members of the group, chunked like the writes. */
+async function countMembers(db: Db, groupId: string, ids: readonly string[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const row = await db
+      .selectFrom('scim_group_members')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('group_id', '=', groupId)
+      .where('user_id', 'in', ids.slice(i, i + 500))
+      .executeTakeFirstOrThrow();
+    n += Number(row.n);
+  }
+  return n;
+}
+
+/**
+ * Whether `changes` would leave the membership as it is: adding present members, removing absent ones,
+ * replacing with the same set. An IdP re-sending membership (Entra every cycle) then changes nothing, not
+ * even the group's version. Each change is checked against the state the earlier ones left, which is the
+ * current state as long as they were no-ops. Reads are indexed: one per 500 ids named.
+ */
+export async function memberChangesAreNoOps(store: Store, groupId: string, changes: readonly MemberChange[]): Promise<boolean> {
+  const total = async () => {
+    const row = await store.db
+      .selectFrom('scim_group_members')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('group_id', '=', groupId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  for (const change of changes) {
+    if (change.op === 'removeAll') {
+      if ((await total()) !== 0) return false;
+      continue;
+    }
+    const ids = [...new Set(change.ids)];
+    const present = await countMembers(store.db, groupId, ids);
+    if (change.op === 'add' && present !== ids.length) return false;
+    if (change.op === 'remove' && present !== 0) return false;
+    if (change.op === 'replace' && (present !== ids.length || (await total()) !== ids.length)) return false;
+  }
+  return true;
+}
+
 export async function insertGroup(store: Store, g: GroupRecord, memberIds: readonly string[]): Promise<void> {
   await translateUnique(store, g.displayName, () =>
     store.db.transaction().execute(async (tx) => {

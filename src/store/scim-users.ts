@@ -119,12 +119,28 @@ export async function updateUser(store: Store, u: UserRecord, expectedVersion: n
   }
 }
 
-/** Deletes the user, its email rows and its memberships (ON DELETE CASCADE). */
-export async function deleteUser(store: Store, companyId: string, id: string, expectedVersion?: number): Promise<boolean> {
-  let q = store.db.deleteFrom('scim_users').where('company_id', '=', companyId).where('id', '=', id);
-  if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
-  const result = await q.executeTakeFirst();
-  return result.numDeletedRows > 0n;
+/**
+ * Deletes the user, its email rows and its memberships (ON DELETE CASCADE). The groups it belonged to get a
+ * new version and lastModified `at`: their member list changed, so a cached copy must not be answered 304.
+ */
+export async function deleteUser(store: Store, companyId: string, id: string, at: string, expectedVersion?: number): Promise<boolean> {
+  return store.db.transaction().execute(async (tx) => {
+    const groups = await tx.selectFrom('scim_group_members').select('group_id').where('user_id', '=', id).where('company_id', '=', companyId).execute();
+    let q = tx.deleteFrom('scim_users').where('company_id', '=', companyId).where('id', '=', id);
+    if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+    const result = await q.executeTakeFirst();
+    if (result.numDeletedRows === 0n) return false;
+    const groupIds = groups.map((g) => g.group_id);
+    for (let i = 0; i < groupIds.length; i += 500) {
+      await tx
+        .updateTable('scim_groups')
+        .set((eb) => ({ version: eb('version', '+', 1), updated_at: at }))
+        .where('company_id', '=', companyId)
+        .where('id', 'in', groupIds.slice(i, i + 500))
+        .execute();
+    }
+    return true;
+  });
 }
 
 /** Which of `ids` are users of the company. Chunked so a 100,000-member PUT stays within bind limits. */

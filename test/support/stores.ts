@@ -27,24 +27,37 @@ const sqlite: StoreKind = {
   },
 };
 
+/**
+ * Kysely's migrator lists the tables of every schema in the database, by name, and fails with 3F000 "schema
+ * does not exist" when another test file drops its schema at that moment. Opening a store and dropping a
+ * schema therefore hold one advisory lock, so they never overlap across the test processes.
+ */
+export async function underSchemaLock<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(76449865)');
+    return await work(client);
+  } finally {
+    // Ending the session releases the lock.
+    await client.end();
+  }
+}
+
 function postgres(url: string): StoreKind {
   return {
     name: 'postgres',
     async open() {
       const schema = `roster_test_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.end();
-      const store = await openStore(url, { schema, poolSize: 4 });
+      const store = await underSchemaLock(url, async (admin) => {
+        await admin.query(`CREATE SCHEMA ${schema}`);
+        return openStore(url, { schema, poolSize: 4 });
+      });
       return {
         ...store,
         async close() {
           await store.close();
-          const c = new pg.Client({ connectionString: url });
-          await c.connect();
-          await c.query(`DROP SCHEMA ${schema} CASCADE`);
-          await c.end();
+          await underSchemaLock(url, (admin) => admin.query(`DROP SCHEMA ${schema} CASCADE`));
         },
       };
     },

@@ -27,6 +27,13 @@ export async function discoveryRoutes(
   options: { baseUrl: (request: FastifyRequest) => string; bodyLimit: number },
 ): Promise<void> {
   const { baseUrl } = options;
+  // RFC 7644 §4: discovery ignores paging and sorting, but a filter gets 403 so no client believes it applied.
+  app.addHook('preHandler', async (request) => {
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    if (Object.keys(query).some((k) => k.toLowerCase() === 'filter')) {
+      throw new ScimError(403, undefined, 'Discovery endpoints cannot be filtered (RFC 7644 §4); fetch the whole list or one item by id');
+    }
+  });
   app.get('/ServiceProviderConfig', async (request, reply) =>
     sendScim(reply, 200, serviceProviderConfig(capabilities(options.bodyLimit), baseUrl(request))),
   );

@@ -8,6 +8,5 @@ export function capabilities(bodyLimit: number): Capabilities {
     ...LIMITS,
     bulkMaxOperations: 1000,
     bulkMaxPayloadSize: bodyLimit,
-    cursorTimeoutSeconds: 0,
   };
 }

@@ -1,10 +1,12 @@
-// POST /.search at the root (RFC 7644 §3.4.3): Users then Groups, paged as one list. A filter that names an
-// attribute only one of the types has searches that type alone.
+// POST /.search at the root (RFC 7644 §3.4.3): Users then Groups, paged as one list. A filter searches the
+// types that have every attribute it names, so `userName eq "x"` searches Users alone.
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ListResult } from '../../provisioning/scim/kind.ts';
 import { ScimError } from '../../scim/errors.ts';
+import type { AttrPath } from '../../scim/filter/ast.ts';
+import { formatPath, unknownAttribute } from '../../scim/filter/validate.ts';
 import { parseListQuery, type ListQuery } from '../../scim/list-query.ts';
-import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
+import { resolveAttribute, type ResourceTypeName } from '../../scim/schemas/index.ts';
 import { LIMITS } from './limits.ts';
 import { listResponseBody } from './list-response.ts';
 import { listResources, searchBody } from './resources.ts';
@@ -12,40 +14,124 @@ import { sendScim } from './routes.ts';
 
 const TYPES: ResourceTypeName[] = ['User', 'Group'];
 
-/** A page of one type, or undefined when the filter names an attribute that type does not have. */
-async function pageOf(request: FastifyRequest, type: ResourceTypeName, query: ListQuery): Promise<ListResult | undefined> {
-  try {
-    return await listResources(request, type, query);
-  } catch (e) {
-    if (e instanceof ScimError && e.scimType === 'invalidFilter' && /unknown attribute/i.test(e.detail)) return undefined;
-    throw e;
+interface Plan {
+  /** The types searched, in list order, each with the query it is listed with. */
+  parts: { type: ResourceTypeName; query: ListQuery }[];
+}
+
+/** Which types the query searches, and in which order. */
+function plan(query: ListQuery): Plan {
+  const unknown = new Map<ResourceTypeName, AttrPath | undefined>(
+    TYPES.map((type) => [type, query.filter && unknownAttribute(query.filter, (p) => resolveAttribute(type, p))]),
+  );
+  const types = TYPES.filter((type) => unknown.get(type) === undefined);
+  if (!types.length) {
+    const lacks = TYPES.map((type) => `${type}s have no "${formatPath(unknown.get(type)!)}"`).join(', ');
+    throw ScimError.badRequest('invalidFilter', `No resource type has every attribute this filter names: ${lacks}`);
   }
+  if (!query.sortBy) return { parts: types.map((type) => ({ type, query })) };
+  // RFC 7644 §3.4.2.3: a resource without the sortBy attribute sorts last ascending, first descending, so the
+  // types lacking it go after (or before) the one that has it. Merging two sorted types is not offered.
+  const sortBy = query.sortBy;
+  const having = types.filter((type) => resolveAttribute(type, sortBy));
+  const lacking = types.filter((type) => !having.includes(type));
+  if (!having.length) throw ScimError.badRequest('invalidValue', `sortBy names an unknown attribute "${formatPath(sortBy)}"`);
+  if (having.length > 1) {
+    throw ScimError.badRequest(
+      'invalidValue',
+      `A search across resource types cannot be sorted by "${formatPath(sortBy)}", which both Users and Groups have: search /Users/.search or /Groups/.search, or filter to one type`,
+    );
+  }
+  const unsorted = lacking.map((type) => ({ type, query: { ...query, sortBy: undefined } as ListQuery }));
+  const sorted = having.map((type) => ({ type, query }));
+  return { parts: query.sortOrder === 'ascending' ? [...sorted, ...unsorted] : [...unsorted, ...sorted] };
+}
+
+/** RFC 9865 cursor across types: the type being read and that type's own cursor, tied to the query. */
+interface RootCursor {
+  t: ResourceTypeName;
+  c: string;
+  q: string;
+}
+
+const digest = (query: ListQuery) =>
+  createHash('sha256').update(JSON.stringify(['root', query.filter ?? null, query.sortBy ?? null, query.sortOrder])).digest('base64url').slice(0, 16);
+const encode = (c: RootCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decode(text: string, query: ListQuery, p: Plan): RootCursor {
+  let c: RootCursor | undefined;
+  try {
+    c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    c = undefined;
+  }
+  if (!c || typeof c !== 'object' || typeof c.c !== 'string' || !p.parts.some((part) => part.type === c!.t)) {
+    throw ScimError.badRequest('invalidCursor', 'The cursor is not one this server issued for this search; start again with cursor=');
+  }
+  if (c.q !== digest(query)) {
+    throw ScimError.badRequest('invalidCursor', 'The cursor belongs to a different filter or sort order; start again with cursor=');
+  }
+  return c;
+}
+
+async function totalsOf(request: FastifyRequest, p: Plan): Promise<number[]> {
+  const totals: number[] = [];
+  for (const { type, query } of p.parts) {
+    totals.push((await listResources(request, type, { ...query, cursor: undefined, startIndex: 1, count: 0 })).totalResults);
+  }
+  return totals;
+}
+
+/** Index paging: the slice of each type that falls inside [startIndex, startIndex + count). */
+async function indexPage(request: FastifyRequest, query: ListQuery, p: Plan) {
+  const totals = await totalsOf(request, p);
+  const resources: Record<string, unknown>[] = [];
+  let offset = query.startIndex - 1;
+  for (const [i, part] of p.parts.entries()) {
+    const total = totals[i]!;
+    const room = query.count - resources.length;
+    if (room > 0 && offset < total) {
+      const page = await listResources(request, part.type, { ...part.query, startIndex: offset + 1, count: room });
+      resources.push(...page.resources);
+    }
+    offset = Math.max(0, offset - total);
+  }
+  return { resources, totalResults: totals.reduce((a, b) => a + b, 0) };
+}
+
+/** Cursor paging: each type's own keyset cursor, moving on to the next type when one runs out. Forward only
+ *  (RFC 9865 §2 makes previousCursor optional). */
+async function cursorPage(request: FastifyRequest, query: ListQuery, p: Plan) {
+  const start = query.cursor ? decode(query.cursor, query, p) : { t: p.parts[0]!.type, c: '' };
+  const totals = await totalsOf(request, p);
+  const totalResults = totals.reduce((a, b) => a + b, 0);
+  const resources: Record<string, unknown>[] = [];
+  if (query.count === 0) return { resources, totalResults };
+  let next: RootCursor | undefined;
+  const from = p.parts.findIndex((part) => part.type === start.t);
+  for (let i = from; i < p.parts.length; i++) {
+    const part = p.parts[i]!;
+    if (resources.length === query.count) {
+      // Page full: the next page starts at the next type that has anything.
+      const k = totals.findIndex((total, j) => j >= i && total > 0);
+      if (k >= 0) next = { t: p.parts[k]!.type, c: '', q: digest(query) };
+      break;
+    }
+    const page = await listResources(request, part.type, { ...part.query, cursor: i === from ? start.c : '', count: query.count - resources.length });
+    resources.push(...page.resources);
+    if (page.nextCursor !== undefined) {
+      next = { t: part.type, c: page.nextCursor, q: digest(query) };
+      break;
+    }
+  }
+  return { resources, totalResults, ...(next ? { nextCursor: encode(next) } : {}) };
 }
 
 export async function searchRoutes(app: FastifyInstance): Promise<void> {
   app.post('/.search', async (request, reply) => {
     const query = parseListQuery(searchBody(request.body), LIMITS);
-    if (query.cursor !== undefined) {
-      throw ScimError.badRequest('invalidValue', 'Cursor pagination is available per resource type (/Users/.search, /Groups/.search), not across types');
-    }
-    // Count every type first, then fetch the slice of each that falls inside [startIndex, startIndex + count).
-    const totals: { type: ResourceTypeName; total: number }[] = [];
-    for (const type of TYPES) {
-      const page = await pageOf(request, type, { ...query, startIndex: 1, count: 0 });
-      if (page) totals.push({ type, total: page.totalResults });
-    }
-    if (!totals.length) throw ScimError.badRequest('invalidFilter', 'The filter names attributes that neither Users nor Groups have');
-    const resources: Record<string, unknown>[] = [];
-    let offset = query.startIndex - 1;
-    for (const { type, total } of totals) {
-      const room = query.count - resources.length;
-      if (room > 0 && offset < total) {
-        const page = await listResources(request, type, { ...query, startIndex: offset + 1, count: room });
-        resources.push(...page.resources);
-      }
-      offset = Math.max(0, offset - total);
-    }
-    const totalResults = totals.reduce((sum, t) => sum + t.total, 0);
-    return sendScim(reply, 200, listResponseBody(query, { resources, totalResults }));
+    const p = plan(query);
+    const page = query.cursor === undefined ? await indexPage(request, query, p) : await cursorPage(request, query, p);
+    return sendScim(reply, 200, listResponseBody(query, page));
   });
 }

@@ -133,10 +133,24 @@ export async function runBulk(ctx: ScimContext, body: unknown, limits: BulkLimit
   let errors = 0;
   let pending = ops.map((_, i) => i);
 
+  // RFC 7644 §3.7.3: location is required in every operation response but a failed POST's.
+  const locationOf = (op: Operation): string | undefined => {
+    if (op.method === 'POST') return undefined;
+    const m = /^\/(Users|Groups)\/([^/]+)\/?$/i.exec(substitute(op.path, created) as string);
+    return m && !REFERENCE.test(m[2]!) ? `${ctx.baseUrl}/${m[1]!.toLowerCase() === 'users' ? 'Users' : 'Groups'}/${m[2]}` : undefined;
+  };
+
   const fail = (i: number, e: ScimError) => {
     const op = ops[i]!;
     if (op.bulkId) failed.add(op.bulkId);
-    results[i] = { method: op.method, ...(op.bulkId ? { bulkId: op.bulkId } : {}), status: String(e.status), response: errorBody(e) };
+    const location = locationOf(op);
+    results[i] = {
+      method: op.method,
+      ...(op.bulkId ? { bulkId: op.bulkId } : {}),
+      ...(location ? { location } : {}),
+      status: String(e.status),
+      response: errorBody(e),
+    };
     errors++;
   };
 
@@ -158,7 +172,7 @@ export async function runBulk(ctx: ScimContext, body: unknown, limits: BulkLimit
         const resolved: Operation = { ...op, path: substitute(op.path, created) as string, data: substitute(op.data, created) };
         try {
           const { status, written } = await execute(ctx, resolved);
-          const location = (written?.resource.meta as { location?: string } | undefined)?.location;
+          const location = (written?.resource.meta as { location?: string } | undefined)?.location ?? locationOf(resolved);
           if (op.bulkId && written) created.set(op.bulkId, String(written.resource.id));
           results[i] = {
             method: op.method,
@@ -174,8 +188,8 @@ export async function runBulk(ctx: ScimContext, body: unknown, limits: BulkLimit
       }
     }
     if (waiting.length === pending.length) {
-      // RFC 7644 §3.7.1: a circular reference cannot be resolved.
-      for (const i of waiting) fail(i, ScimError.badRequest('invalidValue', 'Circular bulkId references cannot be resolved'));
+      // RFC 7644 §3.7.1: circular references that cannot be resolved answer 409 (Conflict).
+      for (const i of waiting) fail(i, new ScimError(409, undefined, 'Circular bulkId references cannot be resolved: each of these operations waits for another'));
       break;
     }
     pending = waiting;

@@ -1,6 +1,15 @@
 // SCIM Groups. Membership changes go to the store as row operations; members are read only when the
 // response includes them.
-import { deleteGroup, findGroup, insertGroup, listGroups, membersOfGroups, updateGroup, type GroupRecord } from '../../store/scim-groups.ts';
+import {
+  deleteGroup,
+  findGroup,
+  insertGroup,
+  listGroups,
+  memberChangesAreNoOps,
+  membersOfGroups,
+  updateGroup,
+  type GroupRecord,
+} from '../../store/scim-groups.ts';
 import { resourceService, type ResourceKind } from './kind.ts';
 import { groupToWire } from './wire.ts';
 
@@ -14,12 +23,12 @@ const groups: ResourceKind<GroupRecord> = {
     displayName: resource.displayName as string,
     externalId: typeof resource.externalId === 'string' ? resource.externalId : null,
     resource,
-    updatedAt: ctx.now().toISOString(),
   }),
   find: findGroup,
   insert: insertGroup,
   update: updateGroup,
-  delete: deleteGroup,
+  membersUnchanged: (store, record, members) => memberChangesAreNoOps(store, record.id, members),
+  delete: (store, companyId, id, _at, expectedVersion) => deleteGroup(store, companyId, id, expectedVersion),
   list: listGroups,
   async toWire(ctx, records, derived) {
     const members = derived ? await membersOfGroups(ctx.store, ctx.setting.companyId, records.map((r) => r.id)) : undefined;

@@ -12,8 +12,13 @@ import type { Store } from '../../store/open.ts';
 import type { ListPage } from '../../store/list.ts';
 import { etagMatches, type Preconditions, type ScimContext } from './context.ts';
 
-/** Optimistic-concurrency attempts before an update gives up under a write storm on one resource. */
-const MAX_ATTEMPTS = 5;
+/** Optimistic-concurrency attempts before an update gives up under a write storm on one resource. Each lost
+ *  attempt means another writer committed, so n simultaneous writers need up to n attempts; IdPs send bursts
+ *  of member PATCHes to one group, so this is generous. */
+const MAX_ATTEMPTS = 50;
+
+/** Random pause after a lost attempt, growing to 25 ms, so writers colliding on one row spread out. */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(25, 2 ** attempt)));
 
 export interface StoredRecord {
   id: string;
@@ -24,15 +29,21 @@ export interface StoredRecord {
   resource: ScimResource;
 }
 
+/** What the service decides about a record: its identity, version and timestamps. */
+type Base<R extends StoredRecord> = Pick<R, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
+
 export interface ResourceKind<R extends StoredRecord> {
   type: ResourceTypeName;
   noun: string;
-  toRecord(ctx: ScimContext, resource: ScimResource, base: Pick<R, 'id' | 'createdAt' | 'version'>): R;
+  toRecord(ctx: ScimContext, resource: ScimResource, base: Base<R>): R;
   find(store: Store, companyId: string, id: string): Promise<R | undefined>;
   insert(store: Store, record: R, memberIds: readonly string[]): Promise<void>;
   /** false when the stored version is no longer `expectedVersion`. */
   update(store: Store, record: R, expectedVersion: number, members: readonly MemberChange[]): Promise<boolean>;
-  delete(store: Store, companyId: string, id: string, expectedVersion?: number): Promise<boolean>;
+  /** Whether the member changes would leave the membership as stored (kinds without members have none). */
+  membersUnchanged?(store: Store, record: R, members: readonly MemberChange[]): Promise<boolean>;
+  /** `at` is the time of the deletion, for the records it changes too (the groups a deleted user was in). */
+  delete(store: Store, companyId: string, id: string, at: string, expectedVersion?: number): Promise<boolean>;
   list(store: Store, companyId: string, query: ListQuery): Promise<ListPage<R>>;
   /** Wire forms of records; `derived` says whether the derived attribute (groups, members) is read. */
   toWire(ctx: ScimContext, records: readonly R[], derived: boolean): Promise<Record<string, unknown>[]>;
@@ -84,9 +95,13 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       const r = await current(ctx, id, pre);
       const next = change(r);
       // An IdP re-sending what Roster holds (Entra re-checks every 40 minutes) changes nothing, not even meta.version.
-      if (!next.members.length && isDeepStrictEqual(next.resource, r.resource)) return one(ctx, r, derived);
-      const updated = kind.toRecord(ctx, next.resource, { id, createdAt: r.createdAt, version: r.version + 1 } as Pick<R, 'id' | 'createdAt' | 'version'>);
+      if (isDeepStrictEqual(next.resource, r.resource) && (!next.members.length || (await kind.membersUnchanged?.(ctx.store, r, next.members)))) {
+        return one(ctx, r, derived);
+      }
+      const base = { id, createdAt: r.createdAt, updatedAt: ctx.now().toISOString(), version: r.version + 1 } as Base<R>;
+      const updated = kind.toRecord(ctx, next.resource, base);
       if (await kind.update(ctx.store, updated, r.version, next.members)) return one(ctx, updated, derived);
+      await backoff(attempt);
     }
     throw new ScimError(409, undefined, `${kind.type} "${id}" is being changed by other requests right now; retry`);
   }
@@ -94,7 +109,9 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
   return {
     async create(ctx: ScimContext, body: unknown, derived: boolean): Promise<Written> {
       const parsed = unwrap(parseResource(kind.type, body));
-      const base = { id: randomUUID(), createdAt: ctx.now().toISOString(), version: 1 } as Pick<R, 'id' | 'createdAt' | 'version'>;
+      // One clock reading: RFC 7643 §3.1 wants lastModified equal to created until the first change.
+      const at = ctx.now().toISOString();
+      const base = { id: randomUUID(), createdAt: at, updatedAt: at, version: 1 } as Base<R>;
       const r = kind.toRecord(ctx, parsed.resource, base);
       await kind.insert(ctx.store, r, (parsed.members ?? []).map((m) => m.value));
       return one(ctx, r, derived);
@@ -117,11 +134,11 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
 
     async remove(ctx: ScimContext, id: string, pre: Preconditions): Promise<void> {
       if (pre.ifMatch === undefined) {
-        if (!(await kind.delete(ctx.store, ctx.setting.companyId, id))) throw notFound(id);
+        if (!(await kind.delete(ctx.store, ctx.setting.companyId, id, ctx.now().toISOString()))) throw notFound(id);
         return;
       }
       const r = await current(ctx, id, pre);
-      if (!(await kind.delete(ctx.store, ctx.setting.companyId, id, r.version))) throw preconditionFailed(id);
+      if (!(await kind.delete(ctx.store, ctx.setting.companyId, id, ctx.now().toISOString(), r.version))) throw preconditionFailed(id);
     },
 
     async list(ctx: ScimContext, query: ListQuery, derived: boolean): Promise<ListResult> {

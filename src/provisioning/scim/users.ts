@@ -15,7 +15,6 @@ const users: ResourceKind<UserRecord> = {
     // RFC 7643 gives `active` no default; a user the IdP pushed without it is an active user.
     active: resource.active !== false,
     resource,
-    updatedAt: ctx.now().toISOString(),
   }),
   find: findUser,
   insert: (store, record) => insertUser(store, record),

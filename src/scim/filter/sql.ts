@@ -279,8 +279,9 @@ class Compiler {
     }
   }
 
-  /** RFC 7644 §3.4.2.3: a multi-valued attribute sorts by its primary value, else its first. */
-  sort(path: AttrPath, order: 'ascending' | 'descending'): RawBuilder<unknown> {
+  /** The value sortBy orders by (RFC 7644 §3.4.2.3): NULL when missing; a multi-valued attribute sorts by
+   *  its primary value, else its first. */
+  sortKey(path: AttrPath): RawBuilder<unknown> {
     const r = this.ctx.resolve(path);
     if (!r) throw new Rejection(ScimError.badRequest('invalidValue', `sortBy names an unknown attribute "${formatPath(path)}"`));
     let target = r;
@@ -315,9 +316,7 @@ class Compiler {
         }
       }
     }
-    if (def.type === 'string' || def.type === 'reference') value = this.d.binaryOrder(value);
-    // Missing values sort last ascending and first descending; SQLite's default is the opposite.
-    return order === 'ascending' ? sql`${value} ASC NULLS LAST` : sql`${value} DESC NULLS FIRST`;
+    return def.type === 'string' || def.type === 'reference' ? this.d.binaryOrder(value) : value;
   }
 }
 
@@ -340,5 +339,13 @@ export function compileFilter(filter: Filter, ctx: SqlContext): Result<RawBuilde
 /** An ORDER BY item for sortBy/sortOrder (RFC 7644 §3.4.2.3), e.g. `"u"."user_name_ci" COLLATE "C" ASC NULLS LAST`.
  *  The caller adds a unique tie-breaker (the id) for stable paging. Errors are 400 invalidValue. */
 export function compileSort(path: AttrPath, order: 'ascending' | 'descending', ctx: Omit<SqlContext, 'companyId'>): Result<RawBuilder<unknown>> {
-  return guarded(() => new Compiler({ ...ctx, companyId: '' }).sort(path, order));
+  const key = compileSortKey(path, ctx);
+  if (!key.ok) return key;
+  // Missing values sort last ascending and first descending; SQLite's default is the opposite.
+  return ok(order === 'ascending' ? sql`${key.value} ASC NULLS LAST` : sql`${key.value} DESC NULLS FIRST`);
+}
+
+/** The sortBy value alone (NULL when missing), for keyset paging (RFC 9865 cursors over a sorted list). */
+export function compileSortKey(path: AttrPath, ctx: Omit<SqlContext, 'companyId'>): Result<RawBuilder<unknown>> {
+  return guarded(() => new Compiler({ ...ctx, companyId: '' }).sortKey(path));
 }

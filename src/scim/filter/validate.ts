@@ -138,6 +138,31 @@ function check(filter: Filter, outer: AttrPath | undefined, resolve: Resolve): R
   }
 }
 
+/**
+ * The first attribute the filter names that `resolve` does not know, or undefined when it knows them all.
+ * A query across resource types (POST /.search at the root, RFC 7644 §3.4.3) searches only the types that
+ * have every attribute the filter names; misuse of a known attribute is left to validateFilter.
+ */
+export function unknownAttribute(filter: Filter, resolve: Resolve, outer?: AttrPath): AttrPath | undefined {
+  switch (filter.kind) {
+    case 'compare':
+    case 'present': {
+      // A malformed inner path (a URN or a sub-attribute inside brackets) is validateFilter's to report.
+      if (outer && (filter.path.uri !== undefined || filter.path.sub !== undefined)) return undefined;
+      const full: AttrPath = outer ? { ...outer, sub: filter.path.attr } : filter.path;
+      return resolve(full) ? undefined : full;
+    }
+    case 'and':
+    case 'or':
+      return unknownAttribute(filter.left, resolve, outer) ?? unknownAttribute(filter.right, resolve, outer);
+    case 'not':
+      return unknownAttribute(filter.filter, resolve, outer);
+    case 'valuePath':
+      if (outer) return undefined;
+      return resolve(filter.path) ? unknownAttribute(filter.filter, resolve, filter.path) : filter.path;
+  }
+}
+
 /** Validates a filter and returns it with literals coerced to the attributes' types. */
 export function validateFilter(filter: Filter, resolve: Resolve): Result<Filter> {
   return check(filter, undefined, resolve);

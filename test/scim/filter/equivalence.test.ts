@@ -15,6 +15,7 @@ import { groupColumns, postgresSql, sqliteSql, userColumns } from '../../../src/
 import { foldString } from '../../../src/scim/fold.ts';
 import { foldGroup, foldResource, groups, users, wireUser } from './equivalence-data.ts';
 import { ENTERPRISE, resolveGroup, resolveUser } from './fixtures.ts';
+import { underSchemaLock } from '../../support/stores.ts';
 
 const E = ENTERPRISE;
 const userFilters = [
@@ -218,8 +219,9 @@ async function postgresTarget(url: string): Promise<Target> {
     bool: (b) => b,
     close: async () => {
       await db.destroy();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
+      // Under the lock that store opening takes: a concurrent migration would trip over the drop.
+      await underSchemaLock(url, (c) => c.query(`DROP SCHEMA ${schema} CASCADE`));
     },
   };
   await createTables(db, 'jsonb', 'boolean');

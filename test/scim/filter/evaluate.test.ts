@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Filter } from '../../../src/scim/filter/ast.ts';
 import { compareCodePoints, matches, matchesElement } from '../../../src/scim/filter/evaluate.ts';
 import { parseFilter } from '../../../src/scim/filter/parser.ts';
-import { validateFilter, validateValueFilter } from '../../../src/scim/filter/validate.ts';
+import { unknownAttribute, validateFilter, validateValueFilter } from '../../../src/scim/filter/validate.ts';
 import { foldString } from '../../../src/scim/fold.ts';
 import { ENTERPRISE, resolveGroup, resolveUser } from './fixtures.ts';
 
@@ -190,4 +190,30 @@ describe('validateFilter', () => {
     const r = validateFilter({ kind: 'valuePath', path: { attr: 'emails' }, filter: inner }, resolveUser);
     assert.equal(r.ok, false);
   });
+});
+
+// POST /.search at the root searches the types that have every attribute a filter names.
+const names: { filter: string; user?: string; group?: string }[] = [
+  { filter: 'externalId eq "x" and meta.created gt "2024-01-01"' },
+  { filter: 'userName eq "x"', group: 'userName' },
+  { filter: 'members[value eq "x"]', user: 'members' },
+  { filter: 'emails[type eq "work"].value eq "x"', group: 'emails' },
+  { filter: 'emails[kind eq "work"]', user: 'emails.kind', group: 'emails' },
+  { filter: 'userName eq "x" or members pr', user: 'members', group: 'userName' },
+  { filter: 'not (name.nosuch pr)', user: 'name.nosuch', group: 'name.nosuch' },
+  { filter: `${ENTERPRISE}:employeeNumber eq "x"`, group: `${ENTERPRISE}:employeeNumber` },
+  // Misuse of a known attribute is validateFilter's to report, not an unknown name.
+  { filter: 'active gt true', group: 'active' },
+  { filter: 'emails[type.x eq "work"]', group: 'emails' },
+];
+
+describe('unknownAttribute', () => {
+  for (const { filter, user, group } of names) {
+    it(`finds ${user ?? 'nothing'} unknown to User and ${group ?? 'nothing'} unknown to Group in ${filter}`, () => {
+      const show = (p: ReturnType<typeof unknownAttribute>) =>
+        p && `${p.uri !== undefined ? `${p.uri}:` : ''}${p.attr}${p.sub !== undefined ? `.${p.sub}` : ''}`;
+      assert.equal(show(unknownAttribute(parse(filter), resolveUser)), user);
+      assert.equal(show(unknownAttribute(parse(filter), resolveGroup)), group);
+    });
+  }
 });

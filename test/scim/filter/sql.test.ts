@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, SqliteDialect } from 'kysely';
 import { parseFilter } from '../../../src/scim/filter/parser.ts';
-import { compileFilter, compileSort, type ResourceColumns, type SqlContext } from '../../../src/scim/filter/sql.ts';
+import { compileFilter, compileSort, compileSortKey, type ResourceColumns, type SqlContext } from '../../../src/scim/filter/sql.ts';
 import type { Resolve } from '../../../src/scim/filter/validate.ts';
 import { groupColumns, postgresSql, sqliteSql, userColumns } from '../../../src/store/sql-dialect.ts';
 import { ENTERPRISE, resolveGroup, resolveUser } from './fixtures.ts';
@@ -241,6 +241,17 @@ describe('compileSort', () => {
     const out = sort('postgres', 'name.familyName', 'descending');
     assert.ok('sql' in out);
     assert.equal(out.sql, '(("u"."resource_ci" #>> $1::text[]) COLLATE "C") DESC NULLS FIRST');
+  });
+
+  it('gives keyset paging the bare sort value, without direction or NULLS placement', () => {
+    const key = (dialect: Dialect, attr: string, sub?: string) => {
+      const r = compileSortKey(sub ? { attr, sub } : { attr }, { dialect: DIALECTS[dialect].sql, resolve: resolveUser, columns: userColumns });
+      return r.ok ? r.value.compile(DIALECTS[dialect].db).sql : r.error.scimType;
+    };
+    assert.equal(key('sqlite', 'userName'), '"u"."user_name_ci"');
+    assert.equal(key('postgres', 'userName'), '("u"."user_name_ci" COLLATE "C")');
+    assert.equal(key('postgres', 'name', 'familyName'), '(("u"."resource_ci" #>> $1::text[]) COLLATE "C")');
+    assert.equal(key('sqlite', 'nickName'), 'invalidValue');
   });
 
   it('rejects sorting by an unknown or unstored attribute with invalidValue', () => {

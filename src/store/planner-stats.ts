@@ -1,0 +1,39 @@
+// SQLite plans queries from sqlite_stat1. Without it (no ANALYZE has run, which is every Roster database) it
+// assumes an equality on an index's first column leaves ~10 rows — so `company_id = ?` looks as selective as
+// `external_id = ?`, and `externalId eq "x"` walks the company's (company_id, created_at) index to skip a sort,
+// and `emails[…]` probes every user of the company: O(users) per IdP lookup. These statistics describe a large
+// tenant instead, so each lookup takes its own index whatever the data (sqlite.org/optoverview.html §8, manual
+// control of query plans through sqlite_stat1). A real ANALYZE replaces them. PostgreSQL keeps real statistics
+// (autovacuum) and needs none. test/http/query-plans.test.ts holds both stores to the expected indexes.
+import { sql, type Kysely } from 'kysely';
+
+/** [table, index, "rows rows-per-first-column rows-per-first-two …"] for the indexes of migrations/001. */
+const HINTS: [string, string, string][] = [
+  ['scim_users', 'sqlite_autoindex_scim_users_1', '1000000 1'],
+  ['scim_users', 'scim_users_user_name', '1000000 100000 1'],
+  ['scim_users', 'scim_users_external_id', '1000000 100000 2'],
+  ['scim_users', 'scim_users_created', '1000000 100000 2 1'],
+  ['scim_users', 'scim_users_updated', '1000000 100000 2 1'],
+  ['scim_user_emails', 'scim_user_emails_value', '1500000 150000 2'],
+  ['scim_user_emails', 'scim_user_emails_user', '1500000 2'],
+  ['scim_groups', 'sqlite_autoindex_scim_groups_1', '10000 1'],
+  ['scim_groups', 'scim_groups_display_name', '10000 1000 1'],
+  ['scim_groups', 'scim_groups_external_id', '10000 1000 2'],
+  ['scim_groups', 'scim_groups_created', '10000 1000 2 1'],
+  ['scim_group_members', 'sqlite_autoindex_scim_group_members_1', '10000000 1000 1'],
+  ['scim_group_members', 'scim_group_members_user', '10000000 10'],
+];
+
+/** Writes the hints unless the database already has statistics for the SCIM tables; idempotent. */
+export async function seedSqlitePlannerStats(db: Kysely<any>): Promise<void> {
+  // Creates sqlite_stat1 (only ANALYZE may) without scanning any user table.
+  await sql`ANALYZE sqlite_schema`.execute(db);
+  const tables = [...new Set(HINTS.map(([t]) => t))];
+  const existing = await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl IN (${sql.join(tables)})`.execute(db);
+  if (Number(existing.rows[0]?.n ?? 0) > 0) return;
+  for (const [tbl, idx, stat] of HINTS) {
+    await sql`INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (${tbl}, ${idx}, ${stat})`.execute(db);
+  }
+  // Makes this connection reload the statistics it read at open.
+  await sql`ANALYZE sqlite_schema`.execute(db);
+}

@@ -1,0 +1,90 @@
+// The environment variables of README "Configuration", rule by rule: what each accepts, its default, and
+// the message a wrong value gets. start.test.ts shows the same messages ending a real process.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig, parseTrustProxy, redactUrl } from '../../src/config.ts';
+
+describe('the configuration', () => {
+  it('defaults to 0.0.0.0:8080, sqlite:./data/roster.db, info logs, no TLS, no proxy and no PUBLIC_URL', () => {
+    const config = loadConfig({});
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.port, 8080);
+    assert.equal(config.databaseUrl, 'sqlite:./data/roster.db');
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.tls, undefined);
+    assert.equal(config.trustProxy, false);
+    assert.equal(config.publicUrl, undefined);
+  });
+
+  it('accepts relative and absolute sqlite: paths and postgres:// URLs as DATABASE_URL', () => {
+    for (const url of ['sqlite:roster.db', 'sqlite:./var/r.db', 'sqlite:/var/lib/roster/r.db', 'postgres://postgres@127.0.0.1:5432/test', 'postgresql://u:p@db/roster']) {
+      assert.equal(loadConfig({ DATABASE_URL: url }).databaseUrl, url);
+    }
+  });
+
+  it('serves TLS only when both TLS_CERT_FILE and TLS_KEY_FILE are set', () => {
+    assert.deepEqual(loadConfig({ TLS_CERT_FILE: '/c.pem', TLS_KEY_FILE: '/k.pem' }).tls, { certFile: '/c.pem', keyFile: '/k.pem' });
+  });
+
+  it('drops the trailing slash of PUBLIC_URL and keeps its path', () => {
+    assert.equal(loadConfig({ PUBLIC_URL: 'https://roster.example.com/' }).publicUrl, 'https://roster.example.com');
+    assert.equal(loadConfig({ PUBLIC_URL: 'https://example.com/roster/' }).publicUrl, 'https://example.com/roster');
+  });
+
+  const rejected: [string, Record<string, string>, RegExp][] = [
+    ['a DATABASE_URL of another database', { DATABASE_URL: 'mysql://root@db/roster' }, /^DATABASE_URL must be sqlite:PATH or postgres:\/\/USER@HOST:5432\/DATABASE, got "mysql:/],
+    ['a sqlite: URL without a path', { DATABASE_URL: 'sqlite:' }, /^DATABASE_URL "sqlite:" names no file/],
+    ['a postgres:// URL that is not a URL', { DATABASE_URL: 'postgres://u:secret@[db/x' }, /^DATABASE_URL is not a valid URL: "postgres:\/\/u:\*\*\*@\[db\/x"/],
+    ['a PORT that is not a number', { PORT: 'eighty' }, /^PORT must be a whole number from 0 to 65535, got "eighty"/],
+    ['a PORT out of range', { PORT: '65536' }, /^PORT must be a whole number/],
+    ['a negative PORT', { PORT: '-1' }, /^PORT must be a whole number/],
+    ['a fractional PORT', { PORT: '80.5' }, /^PORT must be a whole number/],
+    ['TLS_CERT_FILE alone', { TLS_CERT_FILE: '/c.pem' }, /^TLS_CERT_FILE and TLS_KEY_FILE must be set together \(only TLS_CERT_FILE is set\)/],
+    ['TLS_KEY_FILE alone', { TLS_KEY_FILE: '/k.pem' }, /^TLS_CERT_FILE and TLS_KEY_FILE must be set together \(only TLS_KEY_FILE is set\)/],
+    ['a PUBLIC_URL without a scheme', { PUBLIC_URL: 'roster.example.com' }, /^PUBLIC_URL must be an absolute URL/],
+    ['a PUBLIC_URL that is not http(s)', { PUBLIC_URL: 'ftp://roster.example.com' }, /^PUBLIC_URL must be http\(s\)/],
+    ['a PUBLIC_URL with a query', { PUBLIC_URL: 'https://roster.example.com/?x=1' }, /^PUBLIC_URL must be a base URL without query/],
+    ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/],
+    ['a TRUST_PROXY that is neither boolean, count nor addresses', { TRUST_PROXY: 'yes' }, /^TRUST_PROXY must be true, false, a hop count, or comma-separated proxy addresses\/CIDRs .*; "yes" is none of these/],
+    ['a TRUST_PROXY list with a host name', { TRUST_PROXY: '10.0.0.1,proxy.internal' }, /"proxy\.internal" is none of these/],
+    ['a TRUST_PROXY CIDR with too many bits', { TRUST_PROXY: '10.0.0.0/33' }, /"10\.0\.0\.0\/33" is none of these/],
+    ['a BODY_LIMIT below 1 KiB', { BODY_LIMIT: '10' }, /^BODY_LIMIT must be a whole number from 1024/],
+  ];
+  for (const [what, env, message] of rejected) {
+    it(`rejects ${what} with a message naming the variable`, () => {
+      assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+    });
+  }
+
+  it('never repeats a password from DATABASE_URL in a message', () => {
+    assert.equal(redactUrl('postgres://roster:s3cret@db:5432/roster'), 'postgres://roster:***@db:5432/roster');
+    assert.equal(redactUrl('postgres://roster@db/roster'), 'postgres://roster@db/roster');
+    assert.throws(() => loadConfig({ DATABASE_URL: 'postgress://roster:s3cret@db/roster' }), (e: Error) => !e.message.includes('s3cret'));
+  });
+});
+
+// README "Configuration": TRUST_PROXY accepts true/false, a hop count, or a comma-separated list of proxy
+// addresses/CIDRs — Fastify's trustProxy, which decides whether X-Forwarded-For/-Proto/-Host are believed.
+describe('TRUST_PROXY', () => {
+  const accepted: [string | undefined, ReturnType<typeof parseTrustProxy>][] = [
+    [undefined, false],
+    ['', false],
+    ['false', false],
+    ['FALSE', false],
+    ['true', true],
+    ['True', true],
+    ['1', 1],
+    ['2', 2],
+    ['0', 0],
+    ['127.0.0.1', ['127.0.0.1']],
+    ['10.0.0.0/8, 192.168.0.0/16', ['10.0.0.0/8', '192.168.0.0/16']],
+    ['10.0.0.0/255.0.0.0', ['10.0.0.0/255.0.0.0']],
+    ['::1,fd00::/8', ['::1', 'fd00::/8']],
+    ['loopback,linklocal,uniquelocal', ['loopback', 'linklocal', 'uniquelocal']],
+  ];
+  for (const [raw, expected] of accepted) {
+    it(`reads ${JSON.stringify(raw)} as ${JSON.stringify(expected)}`, () => {
+      assert.deepEqual(parseTrustProxy(raw), expected);
+    });
+  }
+});
