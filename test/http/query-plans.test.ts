@@ -147,6 +147,22 @@ for (const kind of storeKinds()) {
       }
     });
 
+    it('checks the users a PATCH adds to a group by primary key, never by scanning the company', async () => {
+      log.length = 0;
+      const res = await s.scim('PATCH', `/scim/v2/Groups/${groupId}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: users[299] }, { value: users[298] }] }],
+      });
+      assert.equal(res.status, 204, res.raw);
+      const lookups = log.filter((q) => /^select/i.test(q.sql) && /from "scim_users"/.test(q.sql) && / in \(/.test(q.sql));
+      assert.ok(lookups.length > 0, log.map((q) => q.sql).join('\n'));
+      for (const q of lookups) {
+        const plan = await explain(kind, raw, q);
+        assert.match(plan, new RegExp(pk(kind, 'scim_users')), `${q.sql}\n${plan}`);
+        assert.doesNotMatch(plan, FULL_SCAN[kind.name], plan);
+      }
+    });
+
     it('never touches the membership table for a group read with excludedAttributes=members', async () => {
       for (const url of [`/scim/v2/Groups/${groupId}?excludedAttributes=members`, `/scim/v2/Groups?excludedAttributes=members&filter=${f('displayName eq "Group 0"')}`, '/scim/v2/Groups?excludedAttributes=members']) {
         const queries = await queriesOf('GET', url);
