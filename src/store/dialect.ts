@@ -13,6 +13,9 @@ export interface StoreDialect {
   /** Text compared and ordered by code point, as the filter evaluator does (PostgreSQL's default collation is
    *  locale-aware; SQLite's BINARY already is code-point order). Indexed lookup columns use it. */
   binaryTextType: ColumnDataType | Expression<unknown>;
+  /** SELECT … FOR UPDATE exists. SQLite has no row locks and needs none here: a transaction holds the one
+   *  connection, so nothing else in the process runs until it ends. */
+  lockRows: boolean;
   /** How the filter compiler reads JSON on this database. */
   json: SqlJson;
   /** A value bound into a JSON column. */
@@ -34,6 +37,7 @@ export const sqliteDialect: StoreDialect = {
   jsonType: 'text',
   boolType: 'integer',
   binaryTextType: 'text',
+  lockRows: false,
   json: sqliteSql,
   toJson: (value) => JSON.stringify(value),
   fromJson: <T>(raw: unknown) => (typeof raw === 'string' ? JSON.parse(raw) : raw) as T,
@@ -47,6 +51,7 @@ export const postgresDialect: StoreDialect = {
   jsonType: 'jsonb',
   boolType: 'boolean',
   binaryTextType: sql`text COLLATE "C"`,
+  lockRows: true,
   json: postgresSql,
   // Always bind text: pg would turn a JS array into a PostgreSQL array literal, not JSON.
   toJson: (value) => JSON.stringify(value),

@@ -15,6 +15,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** Runs `work` in a transaction, or inside the caller's when `store` is already one (Kysely cannot nest). */
+export async function inTransaction<T>(store: Store, work: (tx: Store) => Promise<T>): Promise<T> {
+  if (store.db.isTransaction) return work(store);
+  return store.db.transaction().execute((trx) => work({ ...store, db: trx }));
+}
+
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/roster.db';

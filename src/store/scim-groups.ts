@@ -6,7 +6,7 @@ import { foldString } from '../scim/fold.ts';
 import { foldResource, type ScimResource } from '../scim/resource.ts';
 import type { MemberChange } from '../scim/patch/apply.ts';
 import { listResources, type ListPage } from './list.ts';
-import type { Store } from './open.ts';
+import { inTransaction, type Store } from './open.ts';
 import { groupColumns } from './sql-dialect.ts';
 import type { ListQuery } from '../scim/list-query.ts';
 import type { Database, ScimGroupsTable } from './schema.ts';
@@ -160,7 +160,7 @@ export async function memberChangesAreNoOps(store: Store, groupId: string, chang
 
 export async function insertGroup(store: Store, g: GroupRecord, memberIds: readonly string[]): Promise<void> {
   await translateUnique(store, g.displayName, () =>
-    store.db.transaction().execute(async (tx) => {
+    inTransaction(store, async ({ db: tx }) => {
       await tx
         .insertInto('scim_groups')
         .values({ ...columns(store, g), company_id: g.companyId, id: g.id, scim_setting_id: g.settingId, created_at: g.createdAt })
@@ -170,8 +170,11 @@ export async function insertGroup(store: Store, g: GroupRecord, memberIds: reado
   );
 }
 
-export async function findGroup(store: Store, companyId: string, id: string): Promise<GroupRecord | undefined> {
-  const row = await store.db.selectFrom('scim_groups').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
+/** `forUpdate` locks the row until the caller's transaction ends (where the database has row locks). */
+export async function findGroup(store: Store, companyId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<GroupRecord | undefined> {
+  let q = store.db.selectFrom('scim_groups').selectAll().where('company_id', '=', companyId).where('id', '=', id);
+  if (options.forUpdate && store.dialect.lockRows) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
   return row && toGroupRecord(store, row);
 }
 
@@ -181,7 +184,7 @@ export async function findGroup(store: Store, companyId: string, id: string): Pr
  */
 export async function updateGroup(store: Store, g: GroupRecord, expectedVersion: number, changes: readonly MemberChange[]): Promise<boolean> {
   return translateUnique(store, g.displayName, () =>
-    store.db.transaction().execute(async (tx) => {
+    inTransaction(store, async ({ db: tx }) => {
       const result = await tx
         .updateTable('scim_groups')
         .set(columns(store, g))

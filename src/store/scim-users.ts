@@ -6,7 +6,7 @@ import { foldString } from '../scim/fold.ts';
 import { foldResource } from '../scim/resource.ts';
 import type { ScimResource } from '../scim/resource.ts';
 import { listResources, type ListPage } from './list.ts';
-import type { Store } from './open.ts';
+import { inTransaction, type Store } from './open.ts';
 import { userColumns } from './sql-dialect.ts';
 import type { ListQuery } from '../scim/list-query.ts';
 import type { Database, ScimUsersTable } from './schema.ts';
@@ -74,7 +74,7 @@ function uniquenessError(userName: string): ScimError {
 
 export async function insertUser(store: Store, u: UserRecord): Promise<void> {
   try {
-    await store.db.transaction().execute(async (tx) => {
+    await inTransaction(store, async ({ db: tx }) => {
       await tx
         .insertInto('scim_users')
         .values({ ...columns(store, u), company_id: u.companyId, id: u.id, scim_setting_id: u.settingId, created_at: u.createdAt })
@@ -88,8 +88,11 @@ export async function insertUser(store: Store, u: UserRecord): Promise<void> {
   }
 }
 
-export async function findUser(store: Store, companyId: string, id: string, db: Db = store.db): Promise<UserRecord | undefined> {
-  const row = await db.selectFrom('scim_users').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
+/** `forUpdate` locks the row until the caller's transaction ends (where the database has row locks). */
+export async function findUser(store: Store, companyId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<UserRecord | undefined> {
+  let q = store.db.selectFrom('scim_users').selectAll().where('company_id', '=', companyId).where('id', '=', id);
+  if (options.forUpdate && store.dialect.lockRows) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
   return row && toUserRecord(store, row);
 }
 
@@ -99,7 +102,7 @@ export async function findUser(store: Store, companyId: string, id: string, db: 
  */
 export async function updateUser(store: Store, u: UserRecord, expectedVersion: number): Promise<boolean> {
   try {
-    return await store.db.transaction().execute(async (tx) => {
+    return await inTransaction(store, async ({ db: tx }) => {
       const result = await tx
         .updateTable('scim_users')
         .set(columns(store, u))
@@ -124,7 +127,7 @@ export async function updateUser(store: Store, u: UserRecord, expectedVersion: n
  * new version and lastModified `at`: their member list changed, so a cached copy must not be answered 304.
  */
 export async function deleteUser(store: Store, companyId: string, id: string, at: string, expectedVersion?: number): Promise<boolean> {
-  return store.db.transaction().execute(async (tx) => {
+  return inTransaction(store, async ({ db: tx }) => {
     const groups = await tx.selectFrom('scim_group_members').select('group_id').where('user_id', '=', id).where('company_id', '=', companyId).execute();
     let q = tx.deleteFrom('scim_users').where('company_id', '=', companyId).where('id', '=', id);
     if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);

@@ -113,7 +113,7 @@ describe('SIGTERM', () => {
       // The reading end of stdout closes, as when a log shipper piped to `npm start` dies: logging gets EPIPE.
       server.child.stdout!.destroy();
       server.child.kill('SIGTERM');
-      const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('still running after 15 s'), 15_000))]);
+      const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('still running after 15 s'), 15_000).unref())]);
       assert.deepEqual(exit, { code: 0, signal: null });
     } finally {
       server.child.kill('SIGKILL');

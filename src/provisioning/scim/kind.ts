@@ -8,17 +8,9 @@ import type { ListQuery } from '../../scim/list-query.ts';
 import { applyPatch, type MemberChange } from '../../scim/patch/apply.ts';
 import { parseResource, type ScimResource } from '../../scim/resource.ts';
 import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
-import type { Store } from '../../store/open.ts';
+import { inTransaction, type Store } from '../../store/open.ts';
 import type { ListPage } from '../../store/list.ts';
 import { etagMatches, type Preconditions, type ScimContext } from './context.ts';
-
-/** Optimistic-concurrency attempts before an update gives up under a write storm on one resource. Each lost
- *  attempt means another writer committed, so n simultaneous writers need up to n attempts; IdPs send bursts
- *  of member PATCHes to one group, so this is generous. */
-const MAX_ATTEMPTS = 50;
-
-/** Random pause after a lost attempt, growing to 25 ms, so writers colliding on one row spread out. */
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(25, 2 ** attempt)));
 
 export interface StoredRecord {
   id: string;
@@ -36,7 +28,8 @@ export interface ResourceKind<R extends StoredRecord> {
   type: ResourceTypeName;
   noun: string;
   toRecord(ctx: ScimContext, resource: ScimResource, base: Base<R>): R;
-  find(store: Store, companyId: string, id: string): Promise<R | undefined>;
+  /** `forUpdate` locks the row for the rest of the caller's transaction. */
+  find(store: Store, companyId: string, id: string, options?: { forUpdate?: boolean }): Promise<R | undefined>;
   insert(store: Store, record: R, memberIds: readonly string[]): Promise<void>;
   /** false when the stored version is no longer `expectedVersion`. */
   update(store: Store, record: R, expectedVersion: number, members: readonly MemberChange[]): Promise<boolean>;
@@ -83,7 +76,11 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
     return r;
   }
 
-  /** Applies `change` to the stored resource and writes it if anything differs, re-reading when a concurrent writer won. */
+  /**
+   * Applies `change` to the stored resource and writes it if anything differs. The read locks the row
+   * (PostgreSQL FOR UPDATE; on SQLite the transaction holds the only connection), so concurrent PATCHes to
+   * one group — Entra sends member changes in bursts — apply one after another instead of failing.
+   */
   async function modify(
     ctx: ScimContext,
     id: string,
@@ -91,19 +88,22 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
     derived: boolean,
     change: (current: R) => { resource: ScimResource; members: readonly MemberChange[] },
   ): Promise<Written> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const r = await current(ctx, id, pre);
+    const written = await inTransaction(ctx.store, async (tx) => {
+      const r = await kind.find(tx, ctx.setting.companyId, id, { forUpdate: true });
+      if (!r) throw notFound(id);
+      if (!etagMatches(pre.ifMatch, r.version)) throw preconditionFailed(id);
       const next = change(r);
       // An IdP re-sending what Roster holds (Entra re-checks every 40 minutes) changes nothing, not even meta.version.
-      if (isDeepStrictEqual(next.resource, r.resource) && (!next.members.length || (await kind.membersUnchanged?.(ctx.store, r, next.members)))) {
-        return one(ctx, r, derived);
+      if (isDeepStrictEqual(next.resource, r.resource) && (!next.members.length || (await kind.membersUnchanged?.(tx, r, next.members)))) {
+        return r;
       }
       const base = { id, createdAt: r.createdAt, updatedAt: ctx.now().toISOString(), version: r.version + 1 } as Base<R>;
       const updated = kind.toRecord(ctx, next.resource, base);
-      if (await kind.update(ctx.store, updated, r.version, next.members)) return one(ctx, updated, derived);
-      await backoff(attempt);
-    }
-    throw new ScimError(409, undefined, `${kind.type} "${id}" is being changed by other requests right now; retry`);
+      // The version check stays as a guard against a writer outside this process (another SQLite client).
+      if (!(await kind.update(tx, updated, r.version, next.members))) throw preconditionFailed(id);
+      return updated;
+    });
+    return one(ctx, written, derived);
   }
 
   return {
