@@ -3,6 +3,7 @@
 import type { AttrPath, Filter } from './filter/ast.ts';
 import { parseFilter, parsePath } from './filter/parser.ts';
 import { ScimError } from './errors.ts';
+import { parseAttributeList } from './project.ts';
 
 export interface ListLimits {
   defaultCount: number;
@@ -42,8 +43,17 @@ function integer(source: Source, name: string): number | undefined {
   return n;
 }
 
-export function attributeList(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+export interface Projection {
+  attributes: string[];
+  excludedAttributes: string[];
+}
+
+/** `attributes` / `excludedAttributes` (RFC 7644 §3.9), for single-resource requests as well as lists. */
+export function parseProjection(source: Source): Projection {
+  return {
+    attributes: parseAttributeList(text(source, 'attributes')),
+    excludedAttributes: parseAttributeList(text(source, 'excludedAttributes')),
+  };
 }
 
 export function parseListQuery(source: Source, limits: ListLimits): ListQuery {
@@ -69,8 +79,7 @@ export function parseListQuery(source: Source, limits: ListLimits): ListQuery {
   const startIndex = Math.max(1, integer(source, 'startIndex') ?? 1);
   const count = Math.min(limits.maxResults, Math.max(0, integer(source, 'count') ?? limits.defaultCount));
   const cursor = text(source, 'cursor');
-  const attributes = attributeList(text(source, 'attributes'));
-  const excludedAttributes = attributeList(text(source, 'excludedAttributes'));
+  const { attributes, excludedAttributes } = parseProjection(source);
   return {
     ...(filter ? { filter } : {}),
     ...(sortBy ? { sortBy } : {}),

@@ -5,7 +5,7 @@ import { groupService } from '../../provisioning/scim/groups.ts';
 import type { ResourceService } from '../../provisioning/scim/kind.ts';
 import { userService } from '../../provisioning/scim/users.ts';
 import { ScimError } from '../../scim/errors.ts';
-import { attributeList, parseListQuery, type ListQuery } from '../../scim/list-query.ts';
+import { parseListQuery, parseProjection, type ListQuery, type Projection } from '../../scim/list-query.ts';
 import { project, wantsAttribute } from '../../scim/project.ts';
 import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
 import { LIMITS } from './limits.ts';
@@ -17,19 +17,7 @@ export const SERVICES: Record<ResourceTypeName, { service: ResourceService; deri
   Group: { service: groupService, derived: 'members' },
 };
 
-interface Projection {
-  attributes: string[];
-  excludedAttributes: string[];
-}
-
-export function projectionOf(query: unknown): Projection {
-  const q = (query ?? {}) as Record<string, unknown>;
-  const pick = (name: string) => {
-    const key = Object.keys(q).find((k) => k.toLowerCase() === name.toLowerCase());
-    return key === undefined ? undefined : String(q[key]);
-  };
-  return { attributes: attributeList(pick('attributes')), excludedAttributes: attributeList(pick('excludedAttributes')) };
-}
+const projectionOf = (query: unknown): Projection => parseProjection((query ?? {}) as Record<string, unknown>);
 
 const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 const preconditions = (request: FastifyRequest) => {
