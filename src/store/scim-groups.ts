@@ -206,27 +206,6 @@ export async function deleteGroup(store: Store, companyId: string, id: string, e
   return result.numDeletedRows > 0n;
 }
 
-/** Members of the given groups with the users' userName as `display`, in a stable order. */
-export async function membersOfGroups(store: Store, companyId: string, groupIds: readonly string[]) {
-  const byGroup = new Map<string, { value: string; display: string }[]>();
-  if (!groupIds.length) return byGroup;
-  const rows = await store.db
-    .selectFrom('scim_group_members as m')
-    .innerJoin('scim_users as u', 'u.id', 'm.user_id')
-    .select(['m.group_id', 'u.id', 'u.user_name'])
-    .where('m.company_id', '=', companyId)
-    .where('m.group_id', 'in', groupIds)
-    .orderBy('m.group_id')
-    .orderBy('u.user_name_ci')
-    .execute();
-  for (const r of rows) {
-    const list = byGroup.get(r.group_id) ?? [];
-    list.push({ value: r.id, display: r.user_name });
-    byGroup.set(r.group_id, list);
-  }
-  return byGroup;
-}
-
 export function listGroups(store: Store, companyId: string, query: ListQuery): Promise<ListPage<GroupRecord>> {
   return listResources(store, { type: 'Group', table: 'scim_groups', columns: groupColumns, toRecord: toGroupRecord }, companyId, query);
 }

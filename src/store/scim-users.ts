@@ -157,26 +157,6 @@ export async function existingUserIds(db: Db, companyId: string, ids: readonly s
   return found;
 }
 
-/** The groups each of `userIds` belongs to (RFC 7643 §4.1.2 `groups`, derived and readOnly), one query per page. */
-export async function groupsOfUsers(store: Store, companyId: string, userIds: readonly string[]) {
-  const byUser = new Map<string, { value: string; display: string }[]>();
-  if (!userIds.length) return byUser;
-  const rows = await store.db
-    .selectFrom('scim_group_members as m')
-    .innerJoin('scim_groups as g', 'g.id', 'm.group_id')
-    .select(['m.user_id', 'g.id', 'g.display_name'])
-    .where('m.company_id', '=', companyId)
-    .where('m.user_id', 'in', userIds)
-    .orderBy('g.display_name_ci')
-    .execute();
-  for (const r of rows) {
-    const list = byUser.get(r.user_id) ?? [];
-    list.push({ value: r.id, display: r.display_name });
-    byUser.set(r.user_id, list);
-  }
-  return byUser;
-}
-
 export function listUsers(store: Store, companyId: string, query: ListQuery): Promise<ListPage<UserRecord>> {
   return listResources(store, { type: 'User', table: 'scim_users', columns: userColumns, toRecord: toUserRecord }, companyId, query);
 }

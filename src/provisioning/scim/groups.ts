@@ -6,10 +6,10 @@ import {
   insertGroup,
   listGroups,
   memberChangesAreNoOps,
-  membersOfGroups,
   updateGroup,
   type GroupRecord,
 } from '../../store/scim-groups.ts';
+import { membersOfGroups } from '../../store/memberships.ts';
 import { resourceService, type ResourceKind } from './kind.ts';
 import { groupToWire } from './wire.ts';
 

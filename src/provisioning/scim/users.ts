@@ -1,5 +1,6 @@
 // SCIM Users: the resource the IdP pushed, kept apart from the target user the platform derives from it.
-import { groupsOfUsers, deleteUser, findUser, insertUser, listUsers, updateUser, type UserRecord } from '../../store/scim-users.ts';
+import { groupsOfUsers } from '../../store/memberships.ts';
+import { deleteUser, findUser, insertUser, listUsers, updateUser, type UserRecord } from '../../store/scim-users.ts';
 import { resourceService, type ResourceKind } from './kind.ts';
 import { userToWire } from './wire.ts';
 

@@ -1,12 +1,8 @@
 // Stored records → the SCIM wire form (RFC 7643 §3.1): id, the resource as pushed, derived attributes, meta.
+import type { MemberRef } from '../../store/memberships.ts';
 import type { GroupRecord } from '../../store/scim-groups.ts';
 import type { UserRecord } from '../../store/scim-users.ts';
 import { etagOf } from './context.ts';
-
-export interface MemberRef {
-  value: string;
-  display: string;
-}
 
 function meta(resourceType: 'User' | 'Group', r: UserRecord | GroupRecord, baseUrl: string) {
   return {
