@@ -3,7 +3,7 @@
 // process with one line on stderr.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -126,12 +126,12 @@ describe('npm start on PostgreSQL', () => {
 
 // loadConfig's every rule is in config.test.ts; here, one failure of each start-up step through the process.
 describe('a configuration the server cannot run with', { concurrency: 3 }, () => {
-  const startUpFailure = async (env: Record<string, string>, message: RegExp, cwd?: string) => {
+  const startUpFailure = async (env: Record<string, string>, message: RegExp) => {
     const dir = tempDir();
     try {
       // A free PORT, so that a configuration wrongly accepted cannot collide with anything.
       const defaults = { DATABASE_URL: `sqlite:${join(dir.path, 'r.db')}`, PORT: String(await freePort()) };
-      const result = await startServerExpectingFailure({ ...defaults, ...env }, cwd ?? dir.path);
+      const result = await startServerExpectingFailure({ ...defaults, ...env }, dir.path);
       assert.equal(result.code, 1, `exit code; stderr: ${result.stderr}`);
       assert.match(result.stderr, message);
       assert.equal(result.stderr.trim().split('\n').length, 1, `one line, no stack trace:\n${result.stderr}`);
@@ -156,16 +156,6 @@ describe('a configuration the server cannot run with', { concurrency: 3 }, () =>
     assert.doesNotMatch(result.stderr, /hunter2/);
   });
 
-  it('stops with a message when the sqlite: file cannot be created', async () => {
-    const dir = tempDir();
-    try {
-      writeFileSync(join(dir.path, 'not-a-folder'), '');
-      await startUpFailure({ DATABASE_URL: 'sqlite:not-a-folder/roster.db' }, /^roster: cannot open DATABASE_URL sqlite:not-a-folder\/roster\.db: .*(ENOTDIR|EEXIST)/, dir.path);
-    } finally {
-      dir.remove();
-    }
-  });
-
   it('stops with a message when PORT is not a port number', async () => {
     await startUpFailure({ PORT: '80a' }, /^roster: PORT must be a whole number from 0 to 65535, got "80a"/);
   });
@@ -185,15 +175,7 @@ describe('a configuration the server cannot run with', { concurrency: 3 }, () =>
     await startUpFailure({ TLS_CERT_FILE: '/etc/ssl/cert.pem' }, /^roster: TLS_CERT_FILE and TLS_KEY_FILE must be set together \(only TLS_CERT_FILE is set\)/);
   });
 
-  it('stops with a message when the TLS files cannot be read or are not PEM', async () => {
+  it('stops with a message when a TLS file cannot be read', async () => {
     await startUpFailure({ TLS_CERT_FILE: '/nonexistent/cert.pem', TLS_KEY_FILE: '/nonexistent/key.pem' }, /^roster: TLS_CERT_FILE \/nonexistent\/cert\.pem cannot be read: ENOENT/);
-    const dir = tempDir();
-    try {
-      const junk = join(dir.path, 'junk.pem');
-      writeFileSync(junk, 'not a certificate\n');
-      await startUpFailure({ TLS_CERT_FILE: junk, TLS_KEY_FILE: junk }, /^roster: TLS_CERT_FILE .* and TLS_KEY_FILE .* are not a usable PEM certificate and key: /);
-    } finally {
-      dir.remove();
-    }
   });
 });

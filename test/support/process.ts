@@ -113,9 +113,9 @@ function collectOutput(child: ChildProcess) {
 
 /**
  * Starts the server the way `npm start` does and waits until GET /healthz answers 200. `env` is the whole
- * Roster configuration (PORT is chosen here unless given); `cwd` defaults to a fresh temporary directory.
+ * Roster configuration (PORT is chosen here unless given); `cwd` is the working directory.
  */
-export async function startServer(options: { env?: Record<string, string>; cwd: string; ca?: Buffer; command?: string[] } ): Promise<RosterServer> {
+export async function startServer(options: { env?: Record<string, string>; cwd: string; ca?: Buffer; command?: string[] }): Promise<RosterServer> {
   const port = options.env?.PORT ? Number(options.env.PORT) : await freePort();
   const env = cleanEnv({ HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...options.env, PORT: String(port) });
   const scheme = env.TLS_CERT_FILE ? 'https' : 'http';
