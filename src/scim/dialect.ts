@@ -21,7 +21,7 @@ function emptyish(v: unknown): boolean {
 /**
  * The enterprise `manager` arrives as a bare id ("123"), an object ({"value": "123"}), an array
  * ([{"$ref": null, "value": "123"}], Entra "Example 5") or empty ("", {"value": ""}, {}, null) meaning
- * "no manager" (idp-requests §1.5, §1.11 item 5). Returns the complex form, or null for removal; other
+ * "no manager" (idp-requests §1.5, §1.11 item 5), or OneLogin's {"managerId": "123"}. Returns the complex form, or null for removal; other
  * shapes pass through for type validation to reject.
  */
 export function normaliseManager(raw: unknown): unknown {
@@ -32,7 +32,10 @@ export function normaliseManager(raw: unknown): unknown {
   if (typeof raw === 'string') return raw.trim() === '' ? null : { value: raw };
   if (isObject(raw)) {
     const key = Object.keys(raw).find((k) => k.toLowerCase() === 'value');
-    return key === undefined || emptyish(raw[key]) ? null : raw;
+    if (key !== undefined) return emptyish(raw[key]) ? null : raw;
+    // OneLogin's enterprise template sends the SCIM 1.1 name {"managerId": …} (idp-requests §3): the same id.
+    const legacy = Object.keys(raw).find((k) => k.toLowerCase() === 'managerid');
+    return legacy === undefined || emptyish(raw[legacy]) ? null : { value: raw[legacy] };
   }
   return emptyish(raw) ? null : raw;
 }

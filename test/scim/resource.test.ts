@@ -251,7 +251,8 @@ const managerRows: Array<[string, unknown, unknown]> = [
   ['an empty object', {}, undefined],
   ['null', null, undefined],
   ['an empty value', { value: '' }, undefined],
-  ['OneLogin\'s non-standard managerId', { managerId: 'x', displayName: 'Boss' }, undefined],
+  ['OneLogin\'s SCIM 1.1 managerId', { managerId: 'x', displayName: 'Boss' }, { value: 'x' }],
+  ['an empty managerId', { managerId: '' }, undefined],
 ];
 
 describe('parseResource for users', () => {
