@@ -1,6 +1,9 @@
 // A runner for Runscope API-test exports (the format of Okta's SCIM 2.0 SPEC test): request steps with
 // {{variable}} templates, variables captured from JSON responses, and Runscope's assertion comparisons.
-// Pause steps are skipped: they only gave Okta's own back end time to settle.
+// Pause steps are skipped: they only gave Okta's own back end time to settle. A step's post-response scripts
+// run in a sandbox with Runscope's script globals (response, request, variables, assert, log); each script is
+// one assertion, failed when it throws.
+import nodeAssert from 'node:assert';
 import vm from 'node:vm';
 
 export interface RunscopeAssertion {
@@ -20,6 +23,7 @@ export interface RunscopeStep {
   body?: string;
   assertions?: RunscopeAssertion[];
   variables?: { source: 'response_json'; name: string; property: string }[];
+  scripts?: string[];
 }
 
 export interface RunscopeTest {
@@ -32,6 +36,8 @@ export interface AssertionResult {
   assertion: string;
   passed: boolean;
   actual: unknown;
+  /** The expected value with its {{variables}} filled in (the label keeps them as written, so it is stable). */
+  expected?: string | null;
 }
 
 const template = (text: string, vars: Map<string, string>) => text.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, name: string) => vars.get(name) ?? whole);
@@ -96,7 +102,8 @@ export async function runRunscope(
   const results: AssertionResult[] = [];
   for (const [index, step] of test.steps.entries()) {
     if (step.step_type !== 'request' || step.skipped) continue;
-    const name = `${index + 1}. ${template(step.note ?? `${step.method} ${step.url}`, vars).trim()}`;
+    // Named as written (not templated), so a name is the same on every run.
+    const name = `${index + 1}. ${(step.note ?? `${step.method} ${step.url}`).trim()}`;
     const headers = Object.fromEntries(Object.entries(step.headers ?? {}).map(([k, v]) => [k, template(v.join(', '), vars)]));
     const started = performance.now();
     const response = await fetch(encodeURI(template(step.url ?? '', vars)), {
@@ -116,8 +123,27 @@ export async function runRunscope(
       const actual =
         a.source === 'response_status' ? response.status : a.source === 'response_time' ? elapsed : property(json, a.property ?? '');
       const expected = a.value === null || a.value === undefined ? a.value : template(a.value, vars);
-      const label = `${a.source}${a.property ? ` ${a.property}` : ''} ${a.comparison}${expected !== null && expected !== undefined ? ` ${expected}` : ''}`;
-      results.push({ step: name, assertion: label, passed: compare(a.comparison, actual, expected), actual });
+      const label = `${a.source}${a.property ? ` ${a.property}` : ''} ${a.comparison}${a.value !== null && a.value !== undefined ? ` ${a.value}` : ''}`;
+      results.push({ step: name, assertion: label, passed: compare(a.comparison, actual, expected), actual, expected });
+    }
+    for (const [n, script] of (step.scripts ?? []).entries()) {
+      if (!script.trim()) continue;
+      const label = `script${(step.scripts ?? []).filter((x) => x.trim()).length > 1 ? ` ${n + 1}` : ''}`;
+      const context = {
+        response: { status: response.status, body: raw, headers: Object.fromEntries(response.headers), response_time: elapsed },
+        request: { method: step.method, url: template(step.url ?? '', vars), headers },
+        variables: { set: (k: string, v: unknown) => void vars.set(k, String(v)), get: (k: string) => vars.get(k) },
+        assert: nodeAssert,
+        log: () => undefined,
+        JSON,
+        Array,
+      };
+      try {
+        vm.runInNewContext(script, context, { timeout: 1000 });
+        results.push({ step: name, assertion: label, passed: true, actual: undefined });
+      } catch (e) {
+        results.push({ step: name, assertion: label, passed: false, actual: e instanceof Error ? e.message : String(e) });
+      }
     }
     for (const v of step.variables ?? []) {
       const value = property(json, v.property);

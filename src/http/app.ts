@@ -36,8 +36,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A hop count N trusts the N proxies nearest to the server (proxy-addr's meaning of a number).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: config.bodyLimit,
-    // Resource ids are case-sensitive (RFC 7643 §3.1), paths are not rewritten.
-    routerOptions: { ignoreTrailingSlash: true },
+    // Endpoint names match in any case (/users as /Users): Microsoft's own SCIM test collection sends them
+    // lower-cased. Route parameters — resource ids, which are case-sensitive (RFC 7643 §3.1) — keep their case.
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
     // The https server behaves like the http one for everything routes see; only its type differs.
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;

@@ -42,7 +42,9 @@ function selectionOf(type: ResourceTypeName, params: ProjectionParams): Selectio
   const mode: Mode = attributes.length > 0 ? 'include' : excluded.length > 0 ? 'exclude' : 'default';
   const selection: Selection = { mode, schemas: new Set(), whole: new Set(), subs: new Map() };
   for (const name of mode === 'include' ? attributes : mode === 'exclude' ? excluded : []) {
-    const ref = resolveKey(type, name.trim());
+    // `attributes` takes attribute names (RFC 7644 §3.10); Microsoft's SCIM test collection sends
+    // `emails[type eq "work"]`. Read such a name as the attribute it filters rather than dropping it.
+    const ref = resolveKey(type, name.trim().replace(/\[[^\]]*\]/, ''));
     if (ref === undefined) continue;
     if (ref.kind === 'schema') {
       selection.schemas.add(ref.schema);

@@ -40,6 +40,7 @@ const rows: Array<[string, ProjectionParams, Record<string, unknown>]> = [
   ['returns meta.lastModified alone', { attributes: ['meta.lastModified'] }, { ...base, meta: { lastModified: meta.lastModified } }],
   ['never returns the password, even when asked', { attributes: ['password'] }, base],
   ['ignores unknown names', { attributes: ['favouriteColour'] }, base],
+  ['reads a value-filtered name as the attribute it filters (Microsoft\'s test collection)', { attributes: ['emails[type eq "work"]'] }, { ...base, emails: user.emails as unknown[] }],
   ['leaves out excluded attributes', { excludedAttributes: ['emails', 'groups'] }, (({ emails: _e, groups: _g, ...rest }) => rest)(everything)],
   ['cannot exclude id or schemas', { excludedAttributes: ['id', 'schemas'] }, everything],
   ['leaves out an excluded sub-attribute', { excludedAttributes: ['name.familyName'] }, { ...everything, name: { givenName: 'Barbara' } }],
