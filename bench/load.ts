@@ -577,7 +577,7 @@ async function measureOnce(state: State, server: Server, sc: Scenario, size: num
     connections,
     seconds: r.duration,
     requests: n,
-    rps: Math.round(n / r.duration),
+    rps: n / r.duration >= 100 ? Math.round(n / r.duration) : Math.round((n / r.duration) * 10) / 10,
     p50: r.latency.p50,
     p90: r.latency.p90,
     p99: r.latency.p99,
@@ -605,11 +605,23 @@ async function measureOnce(state: State, server: Server, sc: Scenario, size: num
  *  NOISE_LIMIT cores is repeated (up to --noisy-retries times) and the quietest one is kept. */
 async function measure(state: State, server: Server, sc: Scenario, size: number, usersInStore: number): Promise<Measured> {
   let check = 'ok';
-  try {
-    await sc.check(state);
-  } catch (e) {
-    check = (e as Error).message;
-    log(`  CHECK FAILED ${sc.name}: ${check}`);
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      await sc.check(state);
+      check = 'ok';
+      break;
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      check = `${(e as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
+      // A transport error (a keep-alive socket closed under the client) is retried once; a wrong answer is not.
+      if (attempt === 1 && cause) {
+        log(`  ${sc.name}: check request failed (${check}); retrying once`);
+        await sleep(1000);
+        continue;
+      }
+      log(`  CHECK FAILED ${sc.name}: ${check}`);
+      break;
+    }
   }
   let best: Measured | undefined;
   for (let attempt = 1; attempt <= 1 + noisyRetries; attempt++) {
@@ -674,7 +686,7 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const t0 = performance.now();
       const add = size - state.ids.length;
-      state.ids.push(...(await seeder.users(state.ids.length, add)));
+      for (const id of await seeder.users(state.ids.length, add)) state.ids.push(id);
       let groupRows = 0;
       if (!state.small && state.ids.length >= 10) {
         state.small = await seeder.group('bench-10', state.ids.slice(0, 10));

@@ -11,6 +11,7 @@ import {
   rotateScimToken,
   type ScimSettingRow,
 } from '../provisioning/scim-settings.ts';
+import { scimSettingStatus, type ScimSettingStatus } from '../provisioning/scim-request-stats.ts';
 import { openStore, type Store } from '../store/open.ts';
 import { CliFailure, EXIT_CODES_HELP, printFailure, printResult, type Result } from './output.ts';
 
@@ -164,6 +165,26 @@ setting
     run(async (store, config) => {
       const s = await revokeScimToken(store, id);
       return { json: settingJson(config, s), text: `Revoked SCIM setting ${s.name} (${s.id})` };
+    }),
+  );
+
+function statusText(s: ScimSettingStatus): string {
+  const e = s.lastError;
+  return [
+    `${s.name} (${s.id})${s.revokedAt ? `, revoked ${s.revokedAt}` : ''}`,
+    `Last request: ${s.lastRequestAt ?? 'never'}${s.identityProvider ? ` from ${s.identityProvider}` : ''}`,
+    `Last 24 hours (since ${s.last24Hours.since}): ${s.last24Hours.succeeded} succeeded, ${s.last24Hours.failed} failed`,
+    `Last error: ${e ? `${e.at} ${e.method} ${e.path} → ${e.status}${e.scimType ? ` ${e.scimType}` : ''}${e.detail ? `: ${e.detail}` : ''}` : 'none'}`,
+  ].join('\n');
+}
+
+setting
+  .command('status <id>')
+  .description('When the identity provider last called, which one, its successes and failures over the last 24 hours, and its last error')
+  .action((id: string) =>
+    run(async (store) => {
+      const s = await scimSettingStatus(store, id);
+      return { json: s, text: statusText(s) };
     }),
   );
 

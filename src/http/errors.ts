@@ -22,7 +22,15 @@ function fromFastify(error: FastifyError, bodyLimit: number): ScimError | undefi
   return undefined;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The SCIM error this request was answered with (read after the response, for the request statistics). */
+    scimError?: ScimError;
+  }
+}
+
 export function sendScimError(reply: FastifyReply, e: ScimError): FastifyReply {
+  reply.request.scimError = e;
   if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="Roster SCIM", error="invalid_token"');
   return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(errorBody(e));
 }

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { postgresDialect, sqliteDialect, type StoreDialect } from './dialect.ts';
 import type { Database } from './schema.ts';
 import * as m001 from './migrations/001_scim_core.ts';
+import * as m002 from './migrations/002_scim_request_stats.ts';
 import { seedSqlitePlannerStats } from './planner-stats.ts';
 
 export interface Store {
@@ -38,6 +39,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 
 const migrations: Record<string, (d: StoreDialect) => Migration> = {
   '001_scim_core': (d) => ({ up: (db) => m001.up(db, d) }),
+  '002_scim_request_stats': (d) => ({ up: (db) => m002.up(db, d) }),
 };
 
 export async function openStore(url: string, options: { schema?: string; poolSize?: number } = {}): Promise<Store> {

@@ -29,6 +29,23 @@ export interface ScimSettingsTable {
   created_at: string;
   rotated_at: string | null;
   revoked_at: string | null;
+  // 002: what `roster scim-setting status` shows (store/scim-request-stats.ts writes them).
+  last_seen_at: ColumnType<string | null, string | null | undefined, string | null>;
+  last_user_agent: ColumnType<string | null, string | null | undefined, string | null>;
+  last_error_at: ColumnType<string | null, string | null | undefined, string | null>;
+  last_error_status: ColumnType<number | null, number | null | undefined, number | null>;
+  last_error_scim_type: ColumnType<string | null, string | null | undefined, string | null>;
+  last_error_detail: ColumnType<string | null, string | null | undefined, string | null>;
+  last_error_method: ColumnType<string | null, string | null | undefined, string | null>;
+  last_error_path: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** 002: SCIM requests per setting and UTC hour (`hour` is e.g. 2026-11-29T02:00:00.000Z). */
+export interface ScimRequestStatsTable {
+  scim_setting_id: string;
+  hour: string;
+  succeeded: number;
+  failed: number;
 }
 
 export interface ScimUsersTable {
@@ -77,6 +94,7 @@ export interface ScimGroupMembersTable {
 export interface Database {
   companies: CompaniesTable;
   scim_settings: ScimSettingsTable;
+  scim_request_stats: ScimRequestStatsTable;
   scim_users: ScimUsersTable;
   scim_user_emails: ScimUserEmailsTable;
   scim_groups: ScimGroupsTable;

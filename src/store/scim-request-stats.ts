@@ -1,0 +1,128 @@
+// Per-setting SCIM request counters (hourly buckets) and the last request and last error on scim_settings.
+// Written after each authenticated SCIM response; read by `roster scim-setting status`. Every statement is a
+// primary-key upsert, update or range: none scans more than one setting's last hours.
+import type { Store } from './open.ts';
+
+export interface ScimRequestError {
+  at: string;
+  status: number;
+  scimType: string | null;
+  detail: string | null;
+  method: string;
+  path: string;
+}
+
+export interface ScimSettingActivity {
+  lastSeenAt: string | null;
+  lastUserAgent: string | null;
+  lastError: ScimRequestError | null;
+  succeeded: number;
+  failed: number;
+}
+
+/**
+ * Adds one request to the setting's bucket for `hour` (INSERT … ON CONFLICT DO UPDATE, the same statement
+ * on SQLite and PostgreSQL, atomic across instances). Returns the bucket's total after the increment, so
+ * the caller knows when it opened a new bucket.
+ */
+export async function countScimRequest(store: Store, settingId: string, hour: string, failed: boolean): Promise<number> {
+  const row = await store.db
+    .insertInto('scim_request_stats')
+    .values({ scim_setting_id: settingId, hour, succeeded: failed ? 0 : 1, failed: failed ? 1 : 0 })
+    .onConflict((oc) =>
+      oc.columns(['scim_setting_id', 'hour']).doUpdateSet((eb) => ({
+        succeeded: eb('scim_request_stats.succeeded', '+', eb.ref('excluded.succeeded')),
+        failed: eb('scim_request_stats.failed', '+', eb.ref('excluded.failed')),
+      })),
+    )
+    .returning((eb) => eb('succeeded', '+', eb.ref('failed')).as('total'))
+    .executeTakeFirst();
+  return Number(row?.total ?? 0);
+}
+
+/** Drops the setting's buckets older than `before` (an index range on the primary key). */
+export async function pruneScimRequestStats(store: Store, settingId: string, before: string): Promise<void> {
+  await store.db.deleteFrom('scim_request_stats').where('scim_setting_id', '=', settingId).where('hour', '<', before).execute();
+}
+
+/**
+ * Sets last_seen_at / last_user_agent unless another request (on any instance) already did so after
+ * `staleBefore` with the same agent: a busy setting gets this write once every few seconds, not per request.
+ * Never moves last_seen_at backwards.
+ */
+export async function markScimSettingSeen(store: Store, settingId: string, at: string, userAgent: string | null, staleBefore: string): Promise<void> {
+  await store.db
+    .updateTable('scim_settings')
+    .set({ last_seen_at: at, last_user_agent: userAgent })
+    .where('id', '=', settingId)
+    .where((eb) =>
+      eb.or([
+        eb('last_seen_at', 'is', null),
+        eb.and([
+          eb('last_seen_at', '<=', at),
+          eb.or([eb('last_seen_at', '<', staleBefore), eb(eb.fn.coalesce('last_user_agent', eb.val('')), '<>', userAgent ?? '')]),
+        ]),
+      ]),
+    )
+    .execute();
+}
+
+/** Records the setting's latest error response, unless a later one is already recorded. */
+export async function recordScimSettingError(store: Store, settingId: string, e: ScimRequestError): Promise<void> {
+  await store.db
+    .updateTable('scim_settings')
+    .set({
+      last_error_at: e.at,
+      last_error_status: e.status,
+      last_error_scim_type: e.scimType,
+      last_error_detail: e.detail,
+      last_error_method: e.method,
+      last_error_path: e.path,
+    })
+    .where('id', '=', settingId)
+    .where((eb) => eb.or([eb('last_error_at', 'is', null), eb('last_error_at', '<=', e.at)]))
+    .execute();
+}
+
+/** The setting's last request and error, and its counters over the buckets from `sinceHour` on. */
+export async function readScimSettingActivity(store: Store, settingId: string, sinceHour: string): Promise<ScimSettingActivity | undefined> {
+  const row = await store.db
+    .selectFrom('scim_settings')
+    .select([
+      'last_seen_at',
+      'last_user_agent',
+      'last_error_at',
+      'last_error_status',
+      'last_error_scim_type',
+      'last_error_detail',
+      'last_error_method',
+      'last_error_path',
+    ])
+    .where('id', '=', settingId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const totals = await store.db
+    .selectFrom('scim_request_stats')
+    .select((eb) => [eb.fn.sum<number | string | null>('succeeded').as('succeeded'), eb.fn.sum<number | string | null>('failed').as('failed')])
+    .where('scim_setting_id', '=', settingId)
+    .where('hour', '>=', sinceHour)
+    .executeTakeFirst();
+  return {
+    lastSeenAt: row.last_seen_at,
+    lastUserAgent: row.last_user_agent,
+    lastError:
+      row.last_error_at === null || row.last_error_status === null
+        ? null
+        : {
+            at: row.last_error_at,
+            status: row.last_error_status,
+            scimType: row.last_error_scim_type,
+            detail: row.last_error_detail,
+            method: row.last_error_method ?? '',
+            path: row.last_error_path ?? '',
+          },
+    // pg returns SUM(integer) as a bigint string.
+    succeeded: Number(totals?.succeeded ?? 0),
+    failed: Number(totals?.failed ?? 0),
+  };
+}

@@ -1,0 +1,147 @@
+// `roster scim-setting status` reads what the server records after each authenticated SCIM response:
+// hourly success/failure counters, the last request and its User-Agent, and the last error. On every store.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { identityProviderOf, scimSettingStatus, type ScimSettingStatus } from '../../src/provisioning/scim-request-stats.ts';
+import { AdminError } from '../../src/directory/errors.ts';
+import { startServer, type TestServer } from '../support/app.ts';
+import { storeKinds } from '../support/stores.ts';
+import { USER_URN, unique } from '../support/scim.ts';
+
+describe('identityProviderOf', () => {
+  const cases: [string | null, string | null][] = [
+    ['Azure AD SCIM Provisioning', 'Microsoft Entra ID'],
+    ['Microsoft.AAD.Provisioning.ScimClient/1.0', 'Microsoft Entra ID'],
+    ['Okta SCIM Client 1.0.0', 'Okta'], // idp-requests.md §2.2
+    ['OKTA SCIM Integration', 'Okta'], // Okta's SPEC test, §2.7
+    ['OneLogin SCIM', 'OneLogin'], // §3
+    ['JumpCloud SCIM Client', 'JumpCloud'],
+    ['curl/8.5.0', 'curl/8.5.0'],
+    [null, null],
+  ];
+  for (const [agent, idp] of cases) it(`${JSON.stringify(agent)} → ${JSON.stringify(idp)}`, () => assert.equal(identityProviderOf(agent), idp));
+  it('shortens an unknown agent', () => {
+    const shown = identityProviderOf(`custom-client/${'x'.repeat(200)}`)!;
+    assert.equal(shown.length, 80);
+    assert.ok(shown.endsWith('…'));
+  });
+});
+
+for (const kind of storeKinds()) {
+  describe(`SCIM request statistics on ${kind.name}`, () => {
+    let s: TestServer;
+    let clock = new Date('2026-11-29T10:15:00.000Z');
+    const at = (ms: number) => (clock = new Date(clock.getTime() + ms));
+    before(async () => {
+      s = await startServer(kind, { now: () => clock });
+    });
+    after(() => s.close());
+
+    const status = (id = s.settingId) => scimSettingStatus(s.store, id, clock);
+    /** Recording happens after the response is sent: wait until it shows. */
+    async function settled(settingId: string, total: number): Promise<ScimSettingStatus> {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const now = await status(settingId);
+        if (now.last24Hours.succeeded + now.last24Hours.failed >= total || Date.now() > deadline) return now;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    const okta = { 'user-agent': 'Okta SCIM Client 1.0.0' };
+
+    it('shows a setting that was never used as such', async () => {
+      const fresh = await status();
+      assert.deepEqual(fresh, {
+        id: s.settingId,
+        companyId: s.companyId,
+        name: 'Entra ID',
+        revokedAt: null,
+        lastRequestAt: null,
+        identityProvider: null,
+        userAgent: null,
+        last24Hours: { since: '2026-11-28T11:00:00.000Z', succeeded: 0, failed: 0 },
+        lastError: null,
+      });
+    });
+
+    it('counts successes and failures, names the IdP and keeps the last error without its query string', async () => {
+      const userName = unique('stats');
+      assert.equal((await s.scim('GET', `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`, undefined, okta)).status, 200);
+      assert.equal((await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName }, okta)).status, 201);
+      at(1_000);
+      assert.equal((await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName }, okta)).status, 409);
+      at(1_000);
+      const bad = await s.scim('GET', '/scim/v2/Users?filter=userName%20eq%20%22x%22%20and', undefined, okta);
+      assert.equal(bad.status, 400);
+      const seen = await settled(s.settingId, 4);
+      assert.equal(seen.last24Hours.succeeded, 2);
+      assert.equal(seen.last24Hours.failed, 2);
+      assert.equal(seen.identityProvider, 'Okta');
+      assert.equal(seen.userAgent, 'Okta SCIM Client 1.0.0');
+      assert.equal(seen.lastRequestAt, '2026-11-29T10:15:00.000Z', 'written once within the seen interval');
+      assert.deepEqual(seen.lastError, {
+        at: '2026-11-29T10:15:02.000Z',
+        status: 400,
+        scimType: bad.body.scimType,
+        detail: bad.body.detail,
+        method: 'GET',
+        path: '/scim/v2/Users',
+      });
+    });
+
+    it('does not count 401s, nor another company’s requests', async () => {
+      const before = await status();
+      const other = await s.otherTenant();
+      const res = await s.scim('GET', '/scim/v2/Users', undefined, { authorization: 'Bearer rst_wrong' });
+      assert.equal(res.status, 401);
+      await s.scim('GET', '/scim/v2/Groups', undefined, { authorization: `Bearer ${other.token}`, 'user-agent': 'OneLogin SCIM' });
+      const theirs = await settled(other.settingId, 1);
+      assert.equal(theirs.last24Hours.succeeded, 1);
+      assert.equal(theirs.identityProvider, 'OneLogin');
+      assert.deepEqual(await status(), before);
+    });
+
+    it('moves the last request time on after the seen interval, or at once when the User-Agent changes', async () => {
+      at(10_000);
+      await s.scim('GET', '/scim/v2/Users', undefined, okta);
+      let now = await settled(s.settingId, 5);
+      assert.equal(now.lastRequestAt, clock.toISOString());
+      at(1_000);
+      await s.scim('GET', '/scim/v2/Users?filter=userName%20eq%20%22nobody%22', undefined, { 'user-agent': 'Azure AD SCIM Provisioning' });
+      now = await settled(s.settingId, 6);
+      assert.equal(now.lastRequestAt, clock.toISOString());
+      assert.equal(now.identityProvider, 'Microsoft Entra ID');
+      assert.equal(now.last24Hours.succeeded, 4);
+    });
+
+    it('counts the current hour and the 23 before it, and keeps the last request and error', async () => {
+      const before = await status();
+      at(23 * 3_600_000);
+      const later = await status();
+      assert.equal(later.last24Hours.succeeded, before.last24Hours.succeeded);
+      at(3_600_000);
+      const dayAfter = await status();
+      assert.deepEqual(dayAfter.last24Hours, { since: '2026-11-29T11:00:00.000Z', succeeded: 0, failed: 0 });
+      assert.equal(dayAfter.lastRequestAt, before.lastRequestAt);
+      assert.deepEqual(dayAfter.lastError, before.lastError);
+      // A new request lands in a new bucket (and drops buckets past the retention, which reads never see).
+      await s.scim('GET', '/scim/v2/Users', undefined, okta);
+      assert.equal((await settled(s.settingId, 1)).last24Hours.succeeded, 1);
+    });
+
+    it('records a 404 with its status and no scimType', async () => {
+      at(60_000);
+      const res = await s.scim('GET', '/scim/v2/Users/00000000-0000-4000-8000-000000000000', undefined, okta);
+      assert.equal(res.status, 404);
+      const now = await settled(s.settingId, 2);
+      assert.equal(now.last24Hours.failed, 1);
+      assert.equal(now.lastError?.status, 404);
+      assert.equal(now.lastError?.scimType, null);
+      assert.equal(now.lastError?.path, '/scim/v2/Users/00000000-0000-4000-8000-000000000000');
+    });
+
+    it('refuses an unknown setting id as not found', async () => {
+      await assert.rejects(status('00000000-0000-4000-8000-000000000000'), (e: unknown) => e instanceof AdminError && e.kind === 'notFound');
+    });
+  });
+}
