@@ -9,7 +9,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import { createCompany } from '../src/directory/companies.ts';
 import { createScimSetting } from '../src/provisioning/scim-settings.ts';
 import { openStore } from '../src/store/open.ts';
 import { runRunscope, type RunscopeTest } from './runscope.ts';
+import { freePort } from '../test/support/process.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXPECTED_FILE = join(ROOT, 'docs/conformance.md');
@@ -64,16 +64,6 @@ export function parseExpectedFailures(markdown: string): Map<string, string> {
 
 // ---------------------------------------------------------------------------------------------------------
 // The server and its tenant
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 interface Server {
   origin: string;
