@@ -3,7 +3,7 @@
 // directly and drives the server with autocannon, so server, load generator (and PostgreSQL) share the
 // machine's cores. Every scenario is bounded by --seconds and --max-requests; the run stops by itself.
 // See bench/README.md for what each scenario measures.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, setPriority, totalmem } from 'node:os';
@@ -537,6 +537,8 @@ interface Measured {
   check: string;
   /** Which try was kept (see --noisy-retries). */
   attempts: number;
+  /** Duration of the check request(s) before the load, alone on the server. */
+  checkMs?: number;
 }
 
 async function cannon(state: State, sc: Scenario, duration: number, max: number): Promise<AutocannonResult> {
@@ -605,9 +607,13 @@ async function measureOnce(state: State, server: Server, sc: Scenario, size: num
  *  NOISE_LIMIT cores is repeated (up to --noisy-retries times) and the quietest one is kept. */
 async function measure(state: State, server: Server, sc: Scenario, size: number, usersInStore: number): Promise<Measured> {
   let check = 'ok';
+  /** How long the check's request(s) took alone, with no other load: one page when the load finishes none. */
+  let checkMs = 0;
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
+      const t0 = performance.now();
       await sc.check(state);
+      checkMs = Math.round(performance.now() - t0);
       check = 'ok';
       break;
     } catch (e) {
@@ -627,6 +633,7 @@ async function measure(state: State, server: Server, sc: Scenario, size: number,
   for (let attempt = 1; attempt <= 1 + noisyRetries; attempt++) {
     const m = await measureOnce(state, server, sc, size, usersInStore, check);
     m.attempts = attempt;
+    m.checkMs = checkMs;
     if (!best || m.cores.other < best.cores.other) best = { ...m };
     if (m.cores.other <= NOISE_LIMIT) break;
     if (attempt <= noisyRetries) log(`  ${sc.name}: others used ${m.cores.other} cores meanwhile (${m.rps} req/s); measuring again`);
@@ -732,8 +739,18 @@ async function main(): Promise<void> {
     await target.drop();
   }
 
+  // Which code was measured: the commit, and whether src/ had uncommitted changes (other engineers edit it).
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    } catch {
+      return '?';
+    }
+  };
   const machine = {
     date: new Date().toString(),
+    commit: git('rev-parse', '--short', 'HEAD'),
+    uncommittedSrc: git('status', '--porcelain', '--', 'src') !== '',
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,

@@ -57,7 +57,7 @@ for (const file of process.argv.slice(2)) {
   const lo = sizes[0]!;
   const hi = sizes[sizes.length - 1]!;
   console.log(`\nCost growth from ${fmt(lo)} to ${fmt(hi)} users (target ≤ 1.5×): server ms/req ratio, req/s ratio\n`);
-  console.log('| scenario | server CPU per request | throughput drop |\n|---|---|---|');
+  console.log(`| scenario | ${pg ? 'server + PostgreSQL' : 'server'} CPU per request | throughput drop |\n|---|---|---|`);
   for (const sc of scenarios) {
     const a = get(sc, lo);
     const b = get(sc, hi);
