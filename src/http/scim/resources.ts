@@ -1,9 +1,7 @@
 // /Users and /Groups: one set of routes, two resource types.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { etagMatches } from '../../provisioning/scim/context.ts';
-import { groupService } from '../../provisioning/scim/groups.ts';
-import type { ResourceService } from '../../provisioning/scim/kind.ts';
-import { userService } from '../../provisioning/scim/users.ts';
+import { etagMatches, etagOf } from '../../provisioning/scim/context.ts';
+import { SCIM_SERVICES } from '../../provisioning/scim/services.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { parseListQuery, parseProjection, type ListQuery, type Projection } from '../../scim/list-query.ts';
 import { project, wantsAttribute } from '../../scim/project.ts';
@@ -11,11 +9,6 @@ import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
 import { LIMITS } from './limits.ts';
 import { listResponseBody } from './list-response.ts';
 import { scimContext, sendScim } from './routes.ts';
-
-export const SERVICES: Record<ResourceTypeName, { service: ResourceService; derived: string }> = {
-  User: { service: userService, derived: 'groups' },
-  Group: { service: groupService, derived: 'members' },
-};
 
 const projectionOf = (query: unknown): Projection => parseProjection((query ?? {}) as Record<string, unknown>);
 
@@ -26,14 +19,14 @@ const preconditions = (request: FastifyRequest) => {
 };
 
 export async function listResources(request: FastifyRequest, type: ResourceTypeName, query: ListQuery) {
-  const { service, derived } = SERVICES[type];
+  const { service, derived } = SCIM_SERVICES[type];
   const page = await service.list(scimContext(request), query, wantsAttribute(type, query, derived));
   return { ...page, resources: page.resources.map((r) => project(type, r, query)) };
 }
 
 export async function resourceRoutes(app: FastifyInstance, options: { type: ResourceTypeName }): Promise<void> {
   const { type } = options;
-  const { service, derived } = SERVICES[type];
+  const { service, derived } = SCIM_SERVICES[type];
   const endpoint = `/${type}s`;
   const wants = (p: Projection) => wantsAttribute(type, p, derived);
 
@@ -60,7 +53,7 @@ export async function resourceRoutes(app: FastifyInstance, options: { type: Reso
     // RFC 7644 §3.14: If-None-Match with the current version answers 304 without a body.
     const ifNoneMatch = request.headers['if-none-match'];
     if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, w.version)) {
-      return reply.status(304).header('ETag', `W/"${w.version}"`).send();
+      return reply.status(304).header('ETag', etagOf(w.version)).send();
     }
     return sendScim(reply, 200, project(type, w.resource, p), w.version);
   });
@@ -77,7 +70,7 @@ export async function resourceRoutes(app: FastifyInstance, options: { type: Reso
     // for attributes, so a member change never reads a 100,000-member list back (RFC 7644 §3.5.2).
     const withBody = type === 'User' || p.attributes.length > 0;
     const w = await service.patch(scimContext(request), idOf(request), request.body, preconditions(request), withBody && wants(p));
-    if (!withBody) return reply.status(204).header('ETag', `W/"${w.version}"`).send();
+    if (!withBody) return reply.status(204).header('ETag', etagOf(w.version)).send();
     return sendScim(reply, 200, project(type, w.resource, p), w.version);
   });
 

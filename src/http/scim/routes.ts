@@ -1,6 +1,6 @@
 // The SCIM API (RFC 7644), mounted at /scim/v2 and at /scim (the URL the product documentation gives).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ScimContext } from '../../provisioning/scim/context.ts';
+import { etagOf, type ScimContext } from '../../provisioning/scim/context.ts';
 import { recordScimRequest } from '../../provisioning/scim-request-stats.ts';
 import type { LastSeen } from '../../store/scim-settings.ts';
 import { ScimError } from '../../scim/errors.ts';
@@ -35,7 +35,7 @@ export function scimContext(request: FastifyRequest): ScimContext {
 }
 
 export function sendScim(reply: FastifyReply, status: number, body: unknown, version?: number): FastifyReply {
-  if (version !== undefined) reply.header('ETag', `W/"${version}"`);
+  if (version !== undefined) reply.header('ETag', etagOf(version));
   return reply.status(status).type(SCIM_CONTENT_TYPE).send(body);
 }
 

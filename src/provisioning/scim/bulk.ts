@@ -3,10 +3,9 @@
 // created; an operation whose reference is not yet resolved waits for it, so order in the request is free.
 import { ScimError, errorBody } from '../../scim/errors.ts';
 import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
-import type { ScimContext } from './context.ts';
-import { groupService } from './groups.ts';
-import type { ResourceService, Written } from './kind.ts';
-import { userService } from './users.ts';
+import { etagOf, type ScimContext } from './context.ts';
+import type { Written } from './kind.ts';
+import { SCIM_SERVICES } from './services.ts';
 
 export const BULK_REQUEST_URN = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 export const BULK_RESPONSE_URN = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
@@ -28,7 +27,6 @@ export interface OperationResult {
   response?: unknown;
 }
 
-const SERVICES: Record<ResourceTypeName, ResourceService> = { User: userService, Group: groupService };
 const REFERENCE = /^bulkId:(.+)$/;
 
 function field(op: Record<string, unknown>, name: string): unknown {
@@ -92,7 +90,7 @@ function target(path: string): { type: ResourceTypeName; id?: string } {
 
 async function execute(ctx: ScimContext, op: Operation): Promise<{ status: number; written?: Written }> {
   const { type, id } = target(op.path);
-  const service = SERVICES[type];
+  const { service } = SCIM_SERVICES[type];
   const pre = op.version ? { ifMatch: op.version } : {};
   if (op.method === 'POST') {
     if (id) throw ScimError.badRequest('invalidPath', `POST goes to /${type}s, not to one ${type}`);
@@ -177,7 +175,7 @@ export async function runBulk(ctx: ScimContext, body: unknown, limits: BulkLimit
           results[i] = {
             method: op.method,
             ...(op.bulkId ? { bulkId: op.bulkId } : {}),
-            ...(written ? { version: `W/"${written.version}"` } : {}),
+            ...(written ? { version: etagOf(written.version) } : {}),
             ...(location ? { location } : {}),
             status: String(status),
           };

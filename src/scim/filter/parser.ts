@@ -128,32 +128,23 @@ class Parser {
 
   /** The rest of a parenthesised filter whose "(" was at `openPos`. */
   private group(openPos: number, inValue: boolean): Filter {
-    this.enter(openPos);
-    const inner = this.or(inValue);
-    const close = this.next();
-    if (close.kind !== ')') {
-      throw new Failure(
-        close.pos,
-        close.kind === 'end'
-          ? `expected ")" to close the "(" at position ${openPos}`
-          : `expected "and", "or" or ")", got ${describe(close)}`,
-      );
-    }
-    this.depth--;
-    return inner;
+    return this.enclosed(openPos, '(', ')', inValue);
   }
 
   /** The bracketed value filter of a value path, "[" already read at `openPos`. */
   valueFilter(openPos: number): Filter {
+    return this.enclosed(openPos, '[', ']', true);
+  }
+
+  /** A filter up to the `close` token matching the `open` one read at `openPos`. */
+  private enclosed(openPos: number, open: '(' | '[', close: ')' | ']', inValue: boolean): Filter {
     this.enter(openPos);
-    const inner = this.or(true);
-    const close = this.next();
-    if (close.kind !== ']') {
+    const inner = this.or(inValue);
+    const t = this.next();
+    if (t.kind !== close) {
       throw new Failure(
-        close.pos,
-        close.kind === 'end'
-          ? `expected "]" to close the "[" at position ${openPos}`
-          : `expected "and", "or" or "]", got ${describe(close)}`,
+        t.pos,
+        t.kind === 'end' ? `expected "${close}" to close the "${open}" at position ${openPos}` : `expected "and", "or" or "${close}", got ${describe(t)}`,
       );
     }
     this.depth--;
