@@ -1,7 +1,9 @@
 // Per-setting SCIM request counters (hourly buckets) and the last request and last error on scim_settings.
 // Written after each authenticated SCIM response; read by `roster scim-setting status`. Every statement is a
 // primary-key upsert, update or range: none scans more than one setting's last hours.
+import type { ExpressionBuilder } from 'kysely';
 import type { Store } from './open.ts';
+import type { Database } from './schema.ts';
 
 export interface ScimRequestError {
   at: string;
@@ -84,11 +86,17 @@ export async function recordScimSettingError(store: Store, settingId: string, e:
     .execute();
 }
 
-/** The setting's last request and error, and its counters over the buckets from `sinceHour` on. */
+/**
+ * The setting's last request and error, and its counters over the buckets from `sinceHour` on — in one
+ * statement, so the counters and the last error come from one snapshot (a request recorded between two
+ * reads would otherwise be counted while its error is not yet shown).
+ */
 export async function readScimSettingActivity(store: Store, settingId: string, sinceHour: string): Promise<ScimSettingActivity | undefined> {
+  const buckets = (eb: ExpressionBuilder<Database, 'scim_settings'>) =>
+    eb.selectFrom('scim_request_stats').where('scim_setting_id', '=', settingId).where('hour', '>=', sinceHour);
   const row = await store.db
     .selectFrom('scim_settings')
-    .select([
+    .select((eb) => [
       'last_seen_at',
       'last_user_agent',
       'last_error_at',
@@ -97,16 +105,16 @@ export async function readScimSettingActivity(store: Store, settingId: string, s
       'last_error_detail',
       'last_error_method',
       'last_error_path',
+      buckets(eb)
+        .select((b) => b.fn.sum<number | string | null>('succeeded').as('s'))
+        .as('succeeded'),
+      buckets(eb)
+        .select((b) => b.fn.sum<number | string | null>('failed').as('f'))
+        .as('failed'),
     ])
     .where('id', '=', settingId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const totals = await store.db
-    .selectFrom('scim_request_stats')
-    .select((eb) => [eb.fn.sum<number | string | null>('succeeded').as('succeeded'), eb.fn.sum<number | string | null>('failed').as('failed')])
-    .where('scim_setting_id', '=', settingId)
-    .where('hour', '>=', sinceHour)
-    .executeTakeFirst();
   return {
     lastSeenAt: row.last_seen_at,
     lastUserAgent: row.last_user_agent,
@@ -122,7 +130,7 @@ export async function readScimSettingActivity(store: Store, settingId: string, s
             path: row.last_error_path ?? '',
           },
     // pg returns SUM(integer) as a bigint string.
-    succeeded: Number(totals?.succeeded ?? 0),
-    failed: Number(totals?.failed ?? 0),
+    succeeded: Number(row.succeeded ?? 0),
+    failed: Number(row.failed ?? 0),
   };
 }

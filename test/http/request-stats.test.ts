@@ -132,7 +132,7 @@ for (const kind of storeKinds()) {
     it('records a 404 with its status and no scimType', async () => {
       at(60_000);
       const res = await s.scim('GET', '/scim/v2/Users/00000000-0000-4000-8000-000000000000', undefined, okta);
-      assert.equal(res.status, 404);
+      assert.equal(res.status, 404, res.raw);
       const now = await settled(s.settingId, 2);
       assert.equal(now.last24Hours.failed, 1);
       assert.equal(now.lastError?.status, 404);
