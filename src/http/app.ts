@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { ScimError } from '../scim/errors.ts';
 import type { Store } from '../store/open.ts';
 import { scimErrorHandler, sendScimError } from './errors.ts';
+import { closeAfterHandlers } from './in-flight.ts';
 import { scimRoutes } from './scim/routes.ts';
 import { loggerOptions } from './logging.ts';
 
@@ -42,6 +43,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The https server behaves like the http one for everything routes see; only its type differs.
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;
+  closeAfterHandlers(app);
 
   // IdPs send application/scim+json or application/json, with or without charset; some send neither. Every
   // body is JSON here, and a body that is not gets a SCIM invalidSyntax error rather than a 415.
