@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { ScimError } from '../scim/errors.ts';
+import { ScimRequestRecorder } from '../provisioning/scim-request-stats.ts';
 import type { Store } from '../store/open.ts';
 import { scimErrorHandler, sendScimError } from './errors.ts';
-import { closeAfterHandlers } from './in-flight.ts';
+import { trackHandlers } from './in-flight.ts';
 import { scimRoutes } from './scim/routes.ts';
 import { loggerOptions } from './logging.ts';
 
@@ -14,6 +15,8 @@ export interface AppDeps {
   config: Pick<Config, 'trustProxy' | 'publicUrl' | 'bodyLimit' | 'logLevel' | 'tls'>;
   /** The clock; tests may pin it. */
   now?: () => Date;
+  /** How often request statistics are written (tests shorten it). */
+  statsFlushIntervalMs?: number;
   /** false silences request logs (tests). */
   logger?: boolean;
   /** Where log lines go instead of stdout (tests read them back). */
@@ -43,7 +46,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The https server behaves like the http one for everything routes see; only its type differs.
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;
-  closeAfterHandlers(app);
+  // Fastify closes the server (waiting for open connections) before any onClose hook. Then, in order: the
+  // handlers whose clients hung up finish, and what every request recorded is written.
+  const handlers = trackHandlers(app);
+  const recorder = new ScimRequestRecorder(deps.store, {
+    ...(deps.statsFlushIntervalMs !== undefined ? { flushIntervalMs: deps.statsFlushIntervalMs } : {}),
+    onFlushError: (e) => app.log.warn({ err: e }, 'could not write the SCIM request statistics; retrying with the next flush'),
+  });
+  app.addHook('onClose', async () => {
+    await handlers.settled();
+    await recorder.close();
+  });
 
   // IdPs send application/scim+json or application/json, with or without charset; some send neither. Every
   // body is JSON here, and a body that is not gets a SCIM invalidSyntax error rather than a 415.
@@ -66,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const now = deps.now ?? (() => new Date());
   for (const prefix of ['/scim/v2', '/scim']) {
-    await app.register(scimRoutes, { prefix, store: deps.store, publicUrl: config.publicUrl, now, bodyLimit: config.bodyLimit });
+    await app.register(scimRoutes, { prefix, store: deps.store, publicUrl: config.publicUrl, now, bodyLimit: config.bodyLimit, recorder });
   }
   return app;
 }

@@ -13,7 +13,6 @@ import {
   replaceToken,
   revokeScimSetting,
   type FieldMapping,
-  type LastSeen,
   type ScimSettingRow,
 } from '../store/scim-settings.ts';
 import { hashToken, issueToken, sameHash } from './tokens.ts';
@@ -105,10 +104,9 @@ export async function revokeScimToken(store: Store, id: string, now = new Date()
   return { ...setting, revokedAt: now.toISOString() };
 }
 
-/** The setting a bearer token belongs to and when it was last used, or undefined for a missing, wrong or
- *  revoked token. */
-export async function authenticate(store: Store, token: string): Promise<{ setting: ScimSettingRow; lastSeen: LastSeen } | undefined> {
+/** The setting a bearer token belongs to, or undefined for a missing, wrong or revoked token. */
+export async function authenticate(store: Store, token: string): Promise<ScimSettingRow | undefined> {
   const hash = hashToken(token);
   const found = await findScimSettingByTokenHash(store, hash);
-  return found && sameHash(found.tokenHash, hash) ? { setting: found.setting, lastSeen: found.lastSeen } : undefined;
+  return found && sameHash(found.tokenHash, hash) ? found.setting : undefined;
 }

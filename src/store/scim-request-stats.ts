@@ -1,6 +1,6 @@
 // Per-setting SCIM request counters (hourly buckets) and the last request and last error on scim_settings.
-// Written after each authenticated SCIM response; read by `roster scim-setting status`. Every statement is a
-// primary-key upsert, update or range: none scans more than one setting's last hours.
+// Written by each server process's recorder about once a second; read by `roster scim-setting status`.
+// Every statement is a primary-key upsert, update or range: none scans more than one setting's last hours.
 import type { ExpressionBuilder } from 'kysely';
 import type { Store } from './open.ts';
 import type { Database } from './schema.ts';
@@ -23,14 +23,14 @@ export interface ScimSettingActivity {
 }
 
 /**
- * Adds one request to the setting's bucket for `hour` (INSERT … ON CONFLICT DO UPDATE, the same statement
- * on SQLite and PostgreSQL, atomic across instances). Returns the bucket's total after the increment, so
- * the caller knows when it opened a new bucket.
+ * Adds requests to the setting's bucket for `hour` (INSERT … ON CONFLICT DO UPDATE, the same statement on
+ * SQLite and PostgreSQL, atomic across instances). True when this opened the bucket, so the caller knows
+ * when to prune old ones.
  */
-export async function countScimRequest(store: Store, settingId: string, hour: string, failed: boolean): Promise<number> {
+export async function countScimRequests(store: Store, settingId: string, hour: string, succeeded: number, failed: number): Promise<boolean> {
   const row = await store.db
     .insertInto('scim_request_stats')
-    .values({ scim_setting_id: settingId, hour, succeeded: failed ? 0 : 1, failed: failed ? 1 : 0 })
+    .values({ scim_setting_id: settingId, hour, succeeded, failed })
     .onConflict((oc) =>
       oc.columns(['scim_setting_id', 'hour']).doUpdateSet((eb) => ({
         succeeded: eb('scim_request_stats.succeeded', '+', eb.ref('excluded.succeeded')),
@@ -39,7 +39,7 @@ export async function countScimRequest(store: Store, settingId: string, hour: st
     )
     .returning((eb) => eb('succeeded', '+', eb.ref('failed')).as('total'))
     .executeTakeFirst();
-  return Number(row?.total ?? 0);
+  return Number(row?.total ?? 0) === succeeded + failed;
 }
 
 /** Drops the setting's buckets older than `before` (an index range on the primary key). */
@@ -47,25 +47,13 @@ export async function pruneScimRequestStats(store: Store, settingId: string, bef
   await store.db.deleteFrom('scim_request_stats').where('scim_setting_id', '=', settingId).where('hour', '<', before).execute();
 }
 
-/**
- * Sets last_seen_at / last_user_agent unless another request (on any instance) already did so after
- * `staleBefore` with the same agent: a busy setting gets this write once every few seconds, not per request.
- * Never moves last_seen_at backwards.
- */
-export async function markScimSettingSeen(store: Store, settingId: string, at: string, userAgent: string | null, staleBefore: string): Promise<void> {
+/** Sets last_seen_at / last_user_agent, unless another instance already recorded a later request. */
+export async function markScimSettingSeen(store: Store, settingId: string, at: string, userAgent: string | null): Promise<void> {
   await store.db
     .updateTable('scim_settings')
     .set({ last_seen_at: at, last_user_agent: userAgent })
     .where('id', '=', settingId)
-    .where((eb) =>
-      eb.or([
-        eb('last_seen_at', 'is', null),
-        eb.and([
-          eb('last_seen_at', '<=', at),
-          eb.or([eb('last_seen_at', '<', staleBefore), eb(eb.fn.coalesce('last_user_agent', eb.val('')), '<>', userAgent ?? '')]),
-        ]),
-      ]),
-    )
+    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<=', at)]))
     .execute();
 }
 

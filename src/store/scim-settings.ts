@@ -62,25 +62,16 @@ export async function findScimSetting(store: Store, id: string): Promise<ScimSet
   return row && toRow(store, row);
 }
 
-/** When the setting was last used, as read with it (so recording a request needs no extra read). */
-export interface LastSeen {
-  at: string | null;
-  userAgent: string | null;
-}
-
 /** The live (not revoked) setting whose token hashes to `tokenHash`, with the stored hash for a constant-time
- *  check and when it was last used. */
-export async function findScimSettingByTokenHash(
-  store: Store,
-  tokenHash: string,
-): Promise<{ setting: ScimSettingRow; tokenHash: string; lastSeen: LastSeen } | undefined> {
+ *  check. */
+export async function findScimSettingByTokenHash(store: Store, tokenHash: string): Promise<{ setting: ScimSettingRow; tokenHash: string } | undefined> {
   const row = await store.db
     .selectFrom('scim_settings')
     .selectAll()
     .where('token_hash', '=', tokenHash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  return row && { setting: toRow(store, row), tokenHash: row.token_hash, lastSeen: { at: row.last_seen_at, userAgent: row.last_user_agent } };
+  return row && { setting: toRow(store, row), tokenHash: row.token_hash };
 }
 
 export async function listScimSettings(store: Store, companyId: string): Promise<ScimSettingRow[]> {

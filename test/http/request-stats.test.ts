@@ -2,7 +2,8 @@
 // hourly success/failure counters, the last request and its User-Agent, and the last error. On every store.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { identityProviderOf, scimSettingStatus, type ScimSettingStatus } from '../../src/provisioning/scim-request-stats.ts';
+import { ScimRequestRecorder, identityProviderOf, scimSettingStatus, type ScimRequestOutcome, type ScimSettingStatus } from '../../src/provisioning/scim-request-stats.ts';
+import type { Store } from '../../src/store/open.ts';
 import { AdminError } from '../../src/directory/errors.ts';
 import { startServer, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
@@ -78,7 +79,7 @@ for (const kind of storeKinds()) {
       assert.equal(seen.last24Hours.failed, 2);
       assert.equal(seen.identityProvider, 'Okta');
       assert.equal(seen.userAgent, 'Okta SCIM Client 1.0.0');
-      assert.equal(seen.lastRequestAt, '2026-11-29T10:15:00.000Z', 'written once within the seen interval');
+      assert.equal(seen.lastRequestAt, '2026-11-29T10:15:02.000Z');
       assert.deepEqual(seen.lastError, {
         at: '2026-11-29T10:15:02.000Z',
         status: 400,
@@ -101,11 +102,12 @@ for (const kind of storeKinds()) {
       assert.deepEqual(await status(), before);
     });
 
-    it('moves the last request time on after the seen interval, or at once when the User-Agent changes', async () => {
+    it('shows the time and User-Agent of the latest request', async () => {
       at(10_000);
       await s.scim('GET', '/scim/v2/Users', undefined, okta);
       let now = await settled(s.settingId, 5);
       assert.equal(now.lastRequestAt, clock.toISOString());
+      assert.equal(now.identityProvider, 'Okta');
       at(1_000);
       await s.scim('GET', '/scim/v2/Users?filter=userName%20eq%20%22nobody%22', undefined, { 'user-agent': 'Azure AD SCIM Provisioning' });
       now = await settled(s.settingId, 6);
@@ -142,6 +144,94 @@ for (const kind of storeKinds()) {
 
     it('refuses an unknown setting id as not found', async () => {
       await assert.rejects(status('00000000-0000-4000-8000-000000000000'), (e: unknown) => e instanceof AdminError && e.kind === 'notFound');
+    });
+  });
+
+  // Each server process counts in memory and flushes about once a second; several processes share one database.
+  describe(`the request recorder on ${kind.name}`, () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startServer(kind);
+    });
+    after(() => s.close());
+
+    const HOUR = 60 * 60_000;
+    const request = (settingId: string, at: string, status = 200, userAgent = 'Okta SCIM Client 1.0.0'): ScimRequestOutcome => ({
+      settingId,
+      at: new Date(at),
+      method: 'GET',
+      url: '/scim/v2/Users?filter=userName%20eq%20%22x%22',
+      userAgent,
+      status,
+      ...(status >= 400 ? { error: { scimType: undefined, detail: `failed with ${status}` } } : {}),
+    });
+    /** A recorder that flushes only when told to. */
+    const recorder = (store: Store = s.store) => new ScimRequestRecorder(store, { flushIntervalMs: HOUR });
+
+    it('adds up what several server processes counted, and keeps the latest request and error whichever flushes last', async () => {
+      const { settingId } = await s.otherTenant();
+      const [a, b] = [recorder(), recorder()];
+      a.record(request(settingId, '2026-11-29T10:00:01.000Z'));
+      a.record(request(settingId, '2026-11-29T10:00:05.000Z', 404, 'Azure AD SCIM Provisioning'));
+      b.record(request(settingId, '2026-11-29T10:00:02.000Z'));
+      b.record(request(settingId, '2026-11-29T10:00:03.000Z', 400));
+      await a.close();
+      await b.close();
+      const now = await scimSettingStatus(s.store, settingId, new Date('2026-11-29T10:30:00.000Z'));
+      assert.deepEqual(now.last24Hours, { since: '2026-11-28T11:00:00.000Z', succeeded: 2, failed: 2 });
+      assert.equal(now.lastRequestAt, '2026-11-29T10:00:05.000Z');
+      assert.equal(now.identityProvider, 'Microsoft Entra ID');
+      assert.deepEqual(now.lastError, { at: '2026-11-29T10:00:05.000Z', status: 404, scimType: null, detail: 'failed with 404', method: 'GET', path: '/scim/v2/Users' });
+    });
+
+    it('writes nothing before a flush, and everything recorded when it closes', async () => {
+      const { settingId } = await s.otherTenant();
+      const r = recorder();
+      for (let i = 0; i < 3; i++) r.record(request(settingId, '2026-11-29T10:00:00.000Z'));
+      const at = new Date('2026-11-29T10:30:00.000Z');
+      assert.equal((await scimSettingStatus(s.store, settingId, at)).last24Hours.succeeded, 0);
+      await r.close();
+      assert.equal((await scimSettingStatus(s.store, settingId, at)).last24Hours.succeeded, 3);
+    });
+
+    it('keeps the counters of a flush that failed and writes them with the next one', async () => {
+      const { settingId } = await s.otherTenant();
+      // The database refuses the first transaction, as a locked or unreachable one would.
+      let refuse = true;
+      const flaky: Store = {
+        ...s.store,
+        db: new Proxy(s.store.db, {
+          get(target, key) {
+            if (key === 'transaction' && refuse) {
+              refuse = false;
+              return () => ({ execute: () => Promise.reject(new Error('database is locked')) });
+            }
+            const value: unknown = Reflect.get(target, key, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        }),
+      };
+      const errors: unknown[] = [];
+      const r = new ScimRequestRecorder(flaky, { flushIntervalMs: HOUR, onFlushError: (e) => errors.push(e) });
+      r.record(request(settingId, '2026-11-29T10:00:00.000Z'));
+      await r.flush();
+      assert.equal(errors.length, 1);
+      r.record(request(settingId, '2026-11-29T10:00:01.000Z', 500));
+      await r.close();
+      const now = await scimSettingStatus(s.store, settingId, new Date('2026-11-29T10:30:00.000Z'));
+      assert.deepEqual([now.last24Hours.succeeded, now.last24Hours.failed], [1, 1]);
+      assert.equal(now.lastRequestAt, '2026-11-29T10:00:01.000Z');
+    });
+
+    it('opens a new hourly bucket and drops the ones past the eight days no status reads', async () => {
+      const { settingId } = await s.otherTenant();
+      const r = recorder();
+      r.record(request(settingId, '2026-11-20T09:00:00.000Z'));
+      await r.flush();
+      r.record(request(settingId, '2026-11-29T10:00:00.000Z'));
+      await r.close();
+      const buckets = await s.store.db.selectFrom('scim_request_stats').select('hour').where('scim_setting_id', '=', settingId).execute();
+      assert.deepEqual(buckets.map((b) => b.hour), ['2026-11-29T10:00:00.000Z']);
     });
   });
 }

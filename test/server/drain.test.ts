@@ -7,6 +7,8 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { join } from 'node:path';
 import { request, seedTenant, startServer, tempDir, waitForLog } from '../support/process.ts';
+import { scimSettingStatus } from '../../src/provisioning/scim-request-stats.ts';
+import { openStore } from '../../src/store/open.ts';
 
 interface RawResponse {
   status: number;
@@ -48,10 +50,10 @@ async function connectionsRefused(port: number): Promise<void> {
 }
 
 describe('SIGTERM', () => {
-  it('lets the request in flight finish with 200, closes idle keep-alive connections, refuses new ones, then exits 0', async () => {
+  it('lets the request in flight finish with 200, closes idle keep-alive connections, refuses new ones, writes the request statistics, then exits 0', async () => {
     const dir = tempDir();
     const databaseUrl = `sqlite:${join(dir.path, 'roster.db')}`;
-    const { token } = await seedTenant(databaseUrl);
+    const { token, settingId } = await seedTenant(databaseUrl);
     const server = await startServer({ cwd: dir.path, env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' } });
     try {
       const { port } = server;
@@ -100,6 +102,15 @@ describe('SIGTERM', () => {
       // Not Fastify's 72 s keep-alive timeout: the process ends as soon as its last response is sent.
       assert.ok(Date.now() - finished < 10_000, `exited ${Date.now() - finished} ms after the last response`);
       assert.equal(server.stderr(), '');
+
+      // Both SCIM requests are counted, the last one in the final flush on the way out.
+      const store = await openStore(databaseUrl);
+      try {
+        const status = await scimSettingStatus(store, settingId);
+        assert.deepEqual([status.last24Hours.succeeded, status.last24Hours.failed, status.userAgent], [2, 0, 'drain-test']);
+      } finally {
+        await store.close();
+      }
     } finally {
       await server.stop();
       dir.remove();

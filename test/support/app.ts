@@ -28,13 +28,15 @@ export interface Response {
   raw: string;
 }
 
-export async function startServer(kind: StoreKind, options: { bodyLimit?: number; now?: () => Date } = {}): Promise<TestServer> {
+export async function startServer(kind: StoreKind, options: { bodyLimit?: number; now?: () => Date; statsFlushIntervalMs?: number } = {}): Promise<TestServer> {
   const store = await kind.open();
   const app = await buildApp({
     store,
     config: { trustProxy: false, publicUrl: undefined, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logLevel: 'silent' },
     logger: false,
     ...(options.now ? { now: options.now } : {}),
+    // Request statistics show within a few milliseconds, so tests that read them need not wait a second.
+    statsFlushIntervalMs: options.statsFlushIntervalMs ?? 10,
   });
   const tenant = async (name: string) => {
     const company = await createCompany(store, { name });

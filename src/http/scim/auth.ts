@@ -3,9 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import { authenticate } from '../../provisioning/scim-settings.ts';
 import { ScimError } from '../../scim/errors.ts';
 import type { Store } from '../../store/open.ts';
-import type { LastSeen, ScimSettingRow } from '../../store/scim-settings.ts';
+import type { ScimSettingRow } from '../../store/scim-settings.ts';
 
-export async function authenticateRequest(store: Store, request: FastifyRequest): Promise<{ setting: ScimSettingRow; lastSeen: LastSeen }> {
+export async function authenticateRequest(store: Store, request: FastifyRequest): Promise<ScimSettingRow> {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match?.[1]) {

@@ -1,8 +1,7 @@
 // The SCIM API (RFC 7644), mounted at /scim/v2 and at /scim (the URL the product documentation gives).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { etagOf, type ScimContext } from '../../provisioning/scim/context.ts';
-import { recordScimRequest } from '../../provisioning/scim-request-stats.ts';
-import type { LastSeen } from '../../store/scim-settings.ts';
+import type { ScimRequestRecorder } from '../../provisioning/scim-request-stats.ts';
 import { ScimError } from '../../scim/errors.ts';
 import type { Store } from '../../store/open.ts';
 import { SCIM_CONTENT_TYPE } from '../errors.ts';
@@ -18,13 +17,13 @@ export interface ScimRouteOptions {
   publicUrl: string | undefined;
   now: () => Date;
   bodyLimit: number;
+  /** Counts each authenticated request for `roster scim-setting status`. */
+  recorder: ScimRequestRecorder;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     scim?: ScimContext;
-    /** When the request's SCIM setting was last used, as read when authenticating it. */
-    scimLastSeen?: LastSeen;
   }
 }
 
@@ -53,34 +52,23 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
 
   await app.register(async (secured) => {
     secured.addHook('onRequest', async (request) => {
-      const { setting, lastSeen } = await authenticateRequest(options.store, request);
+      const setting = await authenticateRequest(options.store, request);
       request.scim = { store: options.store, setting, baseUrl: baseUrl(request), now: options.now };
-      request.scimLastSeen = lastSeen;
     });
-    // Request statistics (`roster scim-setting status`), written once the response is out: a failure to
-    // record is logged, never the client's problem. 401s have no setting and are not counted. Recordings in
-    // flight are awaited on close so a drained instance does not lose them.
-    const recording = new Set<Promise<void>>();
+    // 401s have no setting and are not counted.
     secured.addHook('onResponse', async (request, reply) => {
       const context = request.scim;
-      if (!context || !request.scimLastSeen) return;
+      if (!context) return;
       const error = request.scimError;
-      const done: Promise<void> = recordScimRequest(options.store, {
+      options.recorder.record({
         settingId: context.setting.id,
-        lastSeen: request.scimLastSeen,
         at: context.now(),
         method: request.method,
         url: request.url,
         userAgent: request.headers['user-agent'],
         status: reply.statusCode,
         error: error && { scimType: error.scimType, detail: error.detail },
-      })
-        .catch((e: unknown) => request.log.warn({ err: e }, 'could not record the SCIM request statistics'))
-        .finally(() => recording.delete(done));
-      recording.add(done);
-    });
-    secured.addHook('onClose', async () => {
-      await Promise.allSettled([...recording]);
+      });
     });
     await secured.register(resourceRoutes, { type: 'User' });
     await secured.register(resourceRoutes, { type: 'Group' });
