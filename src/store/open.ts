@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { postgresDialect, sqliteDialect, type StoreDialect } from './dialect.ts';
 import type { Database } from './schema.ts';
@@ -66,8 +66,34 @@ function openSqlite(path: string): Store {
   // back from the OS. 64 MiB of cache and memory-mapped reads keep the hot indexes in memory.
   conn.pragma('cache_size = -65536');
   conn.pragma('mmap_size = 268435456');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(conn) }) });
   return { db, dialect: sqliteDialect, close: () => db.destroy() };
+}
+
+/**
+ * The connection as Kysely's SqliteDriver sees it, with compiled statements kept: the driver calls
+ * `prepare(sql)` for every query, and compiling the SQL again cost 15 % of a filter GET (bench/RESULTS.md).
+ * The most recently used `max` statements stay compiled. A statement is reusable once it has run;
+ * one still being iterated (`busy`) cannot run again, so that caller gets a fresh one.
+ */
+export function cachingStatements(conn: BetterSqlite3.Database, max = 500): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(text) {
+      const cached = statements.get(text);
+      if (cached?.busy) return conn.prepare(text);
+      const stmt = cached ?? conn.prepare(text);
+      // Map order is insertion order: re-inserting on use keeps the oldest-used first, to be evicted.
+      statements.delete(text);
+      statements.set(text, stmt);
+      if (statements.size > max) statements.delete(statements.keys().next().value!);
+      return stmt;
+    },
+    close() {
+      statements.clear();
+      conn.close();
+    },
+  };
 }
 
 function openPostgres(url: string, options: { schema?: string; poolSize?: number }): Store {
