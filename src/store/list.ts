@@ -76,12 +76,14 @@ export async function listResources<R>(store: Store, t: ListTable<R>, companyId:
   let base = db.selectFrom(`${t.table} as ${a}`).where(`${a}.company_id`, '=', companyId);
   if (where) base = base.where(where);
 
-  const counted = await base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-  const totalResults = Number(counted.n);
+  const countAll = async () => Number((await base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
-  if (query.cursor !== undefined) return cursorPage(store, t, base, query, totalResults);
+  if (query.cursor !== undefined) return cursorPage(store, t, base, query, countAll);
 
-  if (query.count === 0 || query.startIndex > totalResults) return { records: [], totalResults };
+  if (query.count === 0) return { records: [], totalResults: await countAll() };
+  // Beyond the first page the count comes first: a startIndex past the end needs no page.
+  const counted = query.startIndex > 1 ? await countAll() : undefined;
+  if (counted !== undefined && query.startIndex > counted) return { records: [], totalResults: counted };
   let q = base.selectAll(a);
   if (query.sortBy) q = q.orderBy(unwrap(compileSort(query.sortBy, query.sortOrder, ctx)));
   // created_at then id: a stable order, so pages neither repeat nor skip rows (index scan on (company_id, created_at, id)).
@@ -91,6 +93,8 @@ export async function listResources<R>(store: Store, t: ListTable<R>, companyId:
     .limit(query.count)
     .offset(query.startIndex - 1)
     .execute();
+  // A first page shorter than asked for is the whole set (an IdP's `userName eq` lookup): no count(*).
+  const totalResults = counted ?? (rows.length < query.count ? rows.length : await countAll());
   return { records: rows.map((r) => t.toRecord(store, r)), totalResults };
 }
 
@@ -99,10 +103,10 @@ export async function listResources<R>(store: Store, t: ListTable<R>, companyId:
  * more than asked to learn whether another page follows. Sorted lists page the same way, on (sort value,
  * created_at, id), with missing values last ascending and first descending as index paging orders them.
  */
-async function cursorPage<R>(store: Store, t: ListTable<R>, base: any, query: ListQuery, totalResults: number): Promise<ListPage<R>> {
+async function cursorPage<R>(store: Store, t: ListTable<R>, base: any, query: ListQuery, countAll: () => Promise<number>): Promise<ListPage<R>> {
   const a = t.columns.alias;
   const cursor = query.cursor ? decode(query.cursor, t.type, query) : undefined;
-  if (query.count === 0) return { records: [], totalResults };
+  if (query.count === 0) return { records: [], totalResults: await countAll() };
   const backwards = cursor?.d === 'prev';
   const key = query.sortBy
     ? unwrap(compileSortKey(query.sortBy, { dialect: store.dialect.json, resolve: (p) => resolveAttribute(t.type, p), columns: t.columns }))
@@ -147,7 +151,8 @@ async function cursorPage<R>(store: Store, t: ListTable<R>, base: any, query: Li
   const hasPrev = backwards ? more : cursor !== undefined && page.length > 0;
   return {
     records: page.map((r) => t.toRecord(store, r)),
-    totalResults,
+    // A first page with nothing after it is the whole set: no count(*).
+    totalResults: !cursor && !more ? page.length : await countAll(),
     ...(hasNext && last ? { nextCursor: edge('next', last) } : {}),
     ...(hasPrev && first ? { previousCursor: edge('prev', first) } : {}),
   };

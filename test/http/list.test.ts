@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type TestServer } from '../support/app.ts';
+import { logSql } from '../support/sql-log.ts';
 import { storeKinds } from '../support/stores.ts';
 import { ALL_USER_NAMES, ENTERPRISE, USER_URN, seedDirectory, type Directory } from './directory-fixture.ts';
 
@@ -112,10 +113,11 @@ for (const kind of storeKinds()) {
         assert.deepEqual(res.body.Resources, []);
       });
 
-      it('returns the last partial page', async () => {
+      it('returns the last partial page, with the totalResults of the whole set', async () => {
         const res = await get('startIndex=23&count=10');
         assert.deepEqual(names(res.body), CREATED.slice(22));
         assert.equal(res.body.itemsPerPage, 3);
+        assert.equal(res.body.totalResults, 25);
       });
 
       for (const startIndex of ['0', '-5']) {
@@ -172,6 +174,66 @@ for (const kind of storeKinds()) {
       }
     });
 
+    describe('totalResults', () => {
+      let sqlLog: ReturnType<typeof logSql>;
+      before(() => {
+        sqlLog = logSql(s);
+      });
+      after(() => sqlLog.stop());
+
+      const ACTIVE_FALSE = 'active eq false'; // bob, frank, mallory
+      /** [query, totalResults, rows on the page, whether a count(*) runs]: a first page that holds the whole set needs no count. */
+      const TOTALS: [Record<string, string>, number, number, boolean][] = [
+        [{ filter: 'userName eq "alice@example.com"' }, 1, 1, false],
+        [{ filter: ACTIVE_FALSE, count: '10' }, 3, 3, false],
+        [{ filter: ACTIVE_FALSE, count: '10', sortBy: 'userName', sortOrder: 'descending' }, 3, 3, false],
+        [{ filter: 'userName eq "nobody@example.com"' }, 0, 0, false],
+        // A full first page: more may follow.
+        [{ filter: ACTIVE_FALSE, count: '3' }, 3, 3, true],
+        [{ count: '4' }, 25, 4, true],
+        [{ filter: ACTIVE_FALSE, count: '0' }, 3, 0, true],
+        // Short pages after the first, and a startIndex past the end.
+        [{ filter: ACTIVE_FALSE, startIndex: '2', count: '10' }, 3, 2, true],
+        [{ startIndex: '23', count: '10' }, 25, 3, true],
+        [{ filter: ACTIVE_FALSE, startIndex: '4', count: '10' }, 3, 0, true],
+        // A first cursor page reads one row more than asked, so a page of exactly `count` rows may hold all.
+        [{ cursor: '', filter: ACTIVE_FALSE, count: '10' }, 3, 3, false],
+        [{ cursor: '', filter: ACTIVE_FALSE, count: '3' }, 3, 3, false],
+        [{ cursor: '', filter: 'userName eq "nobody@example.com"' }, 0, 0, false],
+        [{ cursor: '', filter: ACTIVE_FALSE, count: '2' }, 3, 2, true],
+        [{ cursor: '', count: '0' }, 25, 0, true],
+      ];
+      for (const [params, total, rows, counts] of TOTALS) {
+        const query = new URLSearchParams(params).toString();
+        it(`answers GET /Users?${query} with totalResults ${total}${counts ? '' : ' and no count(*)'}`, async () => {
+          sqlLog.log.length = 0;
+          const res = await get(query);
+          assert.equal(res.status, 200, res.raw);
+          assert.equal(res.body.totalResults, total);
+          assert.equal(res.body.Resources.length, rows);
+          assert.equal(sqlLog.log.some((q) => /count\(\*\)/i.test(q)), counts, sqlLog.log.join('\n'));
+        });
+      }
+
+      it('answers a displayName eq lookup on /Groups with totalResults 1 and no count(*)', async () => {
+        sqlLog.log.length = 0;
+        const res = await s.scim('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "Sales"')}&excludedAttributes=members`);
+        assert.equal(res.status, 200, res.raw);
+        assert.equal(res.body.totalResults, 1);
+        assert.ok(!sqlLog.log.some((q) => /count\(\*\)/i.test(q)), sqlLog.log.join('\n'));
+      });
+
+      it('counts the whole set on a short cursor page after the first, forwards and backwards', async () => {
+        const first = await get(`count=2&cursor=&filter=${encodeURIComponent(ACTIVE_FALSE)}`);
+        const last = await get(`count=2&cursor=${first.body.nextCursor}&filter=${encodeURIComponent(ACTIVE_FALSE)}`);
+        assert.deepEqual(names(last.body), ['mallory@example.com']);
+        assert.equal(last.body.totalResults, 3);
+        const back = await get(`count=2&cursor=${last.body.previousCursor}&filter=${encodeURIComponent(ACTIVE_FALSE)}`);
+        assert.deepEqual(names(back.body), ['bob@example.com', 'frank@example.com']);
+        assert.equal(back.body.totalResults, 3);
+      });
+    });
+
     describe('RFC 9865 cursors', () => {
       /** Follows nextCursor (or previousCursor) from `first`, collecting pages. */
       async function walk(query: string, cursor: string, direction: 'nextCursor' | 'previousCursor') {
@@ -205,6 +267,7 @@ for (const kind of storeKinds()) {
         const lastPage = forward.at(-1)!;
         const back = await walk('count=4', lastPage.body.previousCursor, 'previousCursor');
         assert.deepEqual(back.map((p) => names(p.body)), forward.slice(0, -1).map((p) => names(p.body)).reverse());
+        assert.ok(back.every((p) => p.body.totalResults === 25));
         assert.equal(back.at(-1)!.body.previousCursor, undefined);
         // and forward again from a page reached backwards
         const again = await walk('count=4', back.at(-1)!.body.nextCursor, 'nextCursor');
