@@ -38,6 +38,9 @@ export interface ResourceKind<R extends StoredRecord> {
   /** `at` is the time of the deletion, for the records it changes too (the groups a deleted user was in). */
   delete(store: Store, companyId: string, id: string, at: string, expectedVersion?: number): Promise<boolean>;
   list(store: Store, companyId: string, query: ListQuery): Promise<ListPage<R>>;
+  /** A new record's derived attribute is empty and then absent from its wire form (a new user is in no
+   *  group), so create does not read it. */
+  noDerivedWhenNew?: boolean;
   /** Wire forms of records; `derived` says whether the derived attribute (groups, members) is read. */
   toWire(ctx: ScimContext, records: readonly R[], derived: boolean): Promise<Record<string, unknown>[]>;
 }
@@ -114,7 +117,7 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       const base = { id: randomUUID(), createdAt: at, updatedAt: at, version: 1 } as Base<R>;
       const r = kind.toRecord(ctx, parsed.resource, base);
       await kind.insert(ctx.store, r, (parsed.members ?? []).map((m) => m.value));
-      return one(ctx, r, derived);
+      return one(ctx, r, derived && !kind.noDerivedWhenNew);
     },
 
     async get(ctx: ScimContext, id: string, derived: boolean): Promise<Written> {

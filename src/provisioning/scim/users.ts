@@ -22,6 +22,7 @@ const users: ResourceKind<UserRecord> = {
   update: (store, record, expectedVersion) => updateUser(store, record, expectedVersion),
   delete: deleteUser,
   list: listUsers,
+  noDerivedWhenNew: true,
   async toWire(ctx, records, derived) {
     const groups = derived ? await groupsOfUsers(ctx.store, ctx.setting.companyId, records.map((r) => r.id)) : undefined;
     return records.map((u) => userToWire(u, ctx.baseUrl, groups?.get(u.id) ?? (derived ? [] : undefined)));
