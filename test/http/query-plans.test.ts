@@ -6,32 +6,11 @@
 // `enable_seqscan = off`, so a small table does not make a sequential scan the cheaper choice.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CompiledQuery, type Kysely, type KyselyPlugin, type RootOperationNode } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { startServer, type TestServer } from '../support/app.ts';
+import { logSql, type Captured } from '../support/sql-log.ts';
 import { storeKinds, type StoreKind } from '../support/stores.ts';
 import { GROUP_URN, USER_URN } from './directory-fixture.ts';
-
-interface Captured {
-  sql: string;
-  parameters: readonly unknown[];
-}
-
-/** Routes every query of the server's store through a recorder; returns the log and the untouched db. */
-function recordQueries(s: TestServer): { log: Captured[]; raw: Kysely<any> } {
-  const raw = s.store.db as unknown as Kysely<any>;
-  const log: Captured[] = [];
-  const recorder: KyselyPlugin = {
-    transformQuery({ node, queryId }) {
-      const compiled = raw.getExecutor().compileQuery(node as RootOperationNode, queryId);
-      log.push({ sql: compiled.sql, parameters: compiled.parameters });
-      return node;
-    },
-    transformResult: async ({ result }) => result,
-  };
-  // The app holds this very store object, so every route from here on runs through the recorder.
-  (s.store as { db: unknown }).db = raw.withPlugin(recorder);
-  return { log, raw };
-}
 
 async function explain(kind: StoreKind, raw: Kysely<any>, q: Captured): Promise<string> {
   if (kind.name === 'sqlite') {
@@ -82,7 +61,7 @@ for (const kind of storeKinds()) {
         if (op.bulkId.startsWith('u')) users.push(op.location.split('/').pop());
         if (op.bulkId === 'g0') groupId = op.location.split('/').pop();
       }
-      ({ log, raw } = recordQueries(s));
+      ({ log, raw } = logSql(s));
       if (kind.name === 'postgres') await raw.executeQuery(CompiledQuery.raw('ANALYZE scim_users, scim_user_emails, scim_groups, scim_group_members'));
     });
     after(() => s.close());

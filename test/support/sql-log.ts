@@ -1,20 +1,27 @@
 // The SQL a test server's store runs, captured through a Kysely plugin: for tests that hold a request to
-// the statements it needs (a count it can skip, a read it need not make).
+// the statements it needs (a count it can skip, a read it need not make, the index a lookup takes).
 import type { Kysely, KyselyPlugin, RootOperationNode } from 'kysely';
 import type { TestServer } from './app.ts';
 
-/** Records every statement of `s.store` from now on into `log` (cleared by the caller), until `stop()`. */
-export function logSql(s: TestServer): { log: string[]; stop(): void } {
+export interface Captured {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/** Records every statement of `s.store` from now on into `log` (cleared by the caller), until `stop()`;
+ *  `raw` is the store's own db, to run queries of the test's without recording them. */
+export function logSql(s: TestServer): { log: Captured[]; raw: Kysely<any>; stop(): void } {
   const raw = s.store.db as unknown as Kysely<any>;
-  const log: string[] = [];
+  const log: Captured[] = [];
   const recorder: KyselyPlugin = {
     transformQuery({ node, queryId }) {
-      log.push(raw.getExecutor().compileQuery(node as RootOperationNode, queryId).sql);
+      const compiled = raw.getExecutor().compileQuery(node as RootOperationNode, queryId);
+      log.push({ sql: compiled.sql, parameters: compiled.parameters });
       return node;
     },
     transformResult: async ({ result }) => result,
   };
   // The app holds this very store object, so every route from here on runs through the recorder.
   (s.store as { db: unknown }).db = raw.withPlugin(recorder);
-  return { log, stop: () => void ((s.store as { db: unknown }).db = raw) };
+  return { log, raw, stop: () => void ((s.store as { db: unknown }).db = raw) };
 }
