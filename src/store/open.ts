@@ -103,8 +103,43 @@ function openPostgres(url: string, options: { schema?: string; poolSize?: number
     // Tests isolate themselves in a schema of their own.
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
   return { db, dialect: postgresDialect, close: () => db.destroy() };
+}
+
+/**
+ * The pool as Kysely's PostgresDriver sees it, sending the first `max` distinct SQL texts as named prepared
+ * statements: a backend then parses and plans each once per connection instead of on every query. The
+ * bound keeps a client that invents endless filter shapes from growing every backend's statement cache;
+ * texts beyond it run unnamed, as before. (PostgreSQL still replans per parameter values where a generic
+ * plan would be worse, e.g. a LIKE prefix, under its default plan_cache_mode.)
+ */
+export function namingStatements(pool: pg.Pool, max = 200): pg.Pool {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < max) names.set(text, (name = `roster_${names.size}`));
+    return name;
+  };
+  // Kysely keeps one connection object per client it is handed, so each client gets one wrapper.
+  const wrappers = new WeakMap<pg.PoolClient, pg.PoolClient>();
+  const wrap = (client: pg.PoolClient): pg.PoolClient => {
+    let wrapper = wrappers.get(client);
+    if (!wrapper) {
+      wrapper = Object.create(client) as pg.PoolClient;
+      wrapper.query = ((text: unknown, values?: unknown[]) => {
+        const name = typeof text === 'string' ? nameOf(text) : undefined;
+        return name ? client.query({ name, text: text as string, values: values ?? [] }) : client.query(text as string, values);
+      }) as pg.PoolClient['query'];
+      wrapper.release = (err?: Error | boolean) => client.release(err);
+      wrappers.set(client, wrapper);
+    }
+    return wrapper;
+  };
+  return Object.assign(Object.create(pool) as pg.Pool, {
+    connect: async () => wrap(await pool.connect()),
+    end: () => pool.end(),
+  });
 }
 
 async function migrate(store: Store): Promise<void> {
