@@ -21,8 +21,8 @@ function emptyish(v: unknown): boolean {
 /**
  * The enterprise `manager` arrives as a bare id ("123"), an object ({"value": "123"}), an array
  * ([{"$ref": null, "value": "123"}], Entra "Example 5") or empty ("", {"value": ""}, {}, null) meaning
- * "no manager" (idp-requests §1.5, §1.11 item 5), or OneLogin's {"managerId": "123"}. Returns the complex form, or null for removal; other
- * shapes pass through for type validation to reject.
+ * "no manager" (idp-requests §1.5, §1.11 item 5), or OneLogin's {"managerId": "123"}. Returns the complex
+ * form, or null for removal; other shapes pass through for type validation to reject.
  */
 export function normaliseManager(raw: unknown): unknown {
   if (Array.isArray(raw)) {
