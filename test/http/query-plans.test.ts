@@ -102,14 +102,18 @@ for (const kind of storeKinds()) {
         const queries = await queriesOf('GET', url());
         const want = expected(kind);
         assert.ok(queries.length > 0);
+        const read = new Set<string>();
         for (const q of queries) {
           const plan = await explain(kind, raw, q);
           assert.doesNotMatch(plan, FULL_SCAN[kind.name], `${q.sql}\n${plan}`);
           for (const [table, index] of Object.entries(want)) {
             if (!new RegExp(`from "${table}"|FROM "${table}"`).test(q.sql)) continue;
+            read.add(table);
             assert.match(plan, new RegExp(`\\b${index}\\b`), `${q.sql}\nshould use ${index}:\n${plan}`);
           }
         }
+        // Every table whose index the case names was read, so each index assertion above ran.
+        assert.deepEqual([...read].sort(), Object.keys(want).sort(), queries.map((q) => q.sql).join('\n'));
       });
     }
 
@@ -152,6 +156,7 @@ for (const kind of storeKinds()) {
 
     it('never touches the membership table for users listed without groups', async () => {
       const queries = await queriesOf('GET', `/scim/v2/Users?filter=${f('active eq true')}&attributes=userName,emails`);
+      assert.ok(queries.length > 0);
       for (const q of queries) assert.doesNotMatch(q.sql, /scim_group_members/, q.sql);
     });
 
@@ -172,10 +177,9 @@ for (const kind of storeKinds()) {
         `/scim/v2/Groups?filter=${f(`members[value eq "${users[3]}"]`)}`,
       ]) {
         const queries = await queriesOf('GET', url);
-        for (const q of queries) {
-          if (!/from "scim_(users|groups)" as/.test(q.sql)) continue;
-          assert.match(q.sql, /"company_id" = /, q.sql);
-        }
+        const reads = queries.filter((q) => /from "scim_(users|groups)" as/.test(q.sql));
+        assert.ok(reads.length > 0, `${url} read no SCIM table:\n${queries.map((q) => q.sql).join('\n')}`);
+        for (const q of reads) assert.match(q.sql, /"company_id" = /, q.sql);
       }
     });
   });
