@@ -6,8 +6,6 @@
 // and compares the failures with the table in docs/conformance.md: exit 1 on any failure not listed there and
 // on any listed one that passes. PostgreSQL runs when ROSTER_TEST_POSTGRES_URL (or --postgres URL) names a
 // server; a database is created for the run and dropped after it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,9 +17,8 @@ import { createCompany } from '../src/directory/companies.ts';
 import { createScimSetting } from '../src/provisioning/scim-settings.ts';
 import { openStore } from '../src/store/open.ts';
 import { runRunscope, type RunscopeTest } from './runscope.ts';
-import { freePort } from '../test/support/process.ts';
+import { ROOT, startServer } from '../test/support/process.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXPECTED_FILE = join(ROOT, 'docs/conformance.md');
 
 export type Suite = 'microsoft' | 'okta';
@@ -63,56 +60,7 @@ export function parseExpectedFailures(markdown: string): Map<string, string> {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The server and its tenant
-
-interface Server {
-  origin: string;
-  port: number;
-  child: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-async function startServer(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['HOST', 'PORT', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY', 'PUBLIC_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'NODE_OPTIONS']) {
-    delete env[name];
-  }
-  Object.assign(env, { HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
-  const child = spawn(process.execPath, [join(ROOT, 'bin/server.mjs')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const exited = once(child, 'exit');
-  const origin = `http://127.0.0.1:${port}`;
-  const server: Server = {
-    origin,
-    port,
-    child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited before it was ready:\n${output}`);
-    try {
-      const res = await fetch(`${origin}/healthz`);
-      await res.arrayBuffer();
-      if (res.status === 200) return server;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the server did not answer /healthz within 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+// The tenant
 
 async function seedTenant(databaseUrl: string): Promise<string> {
   const store = await openStore(databaseUrl);
@@ -268,7 +216,8 @@ async function postgresStore(serverUrl: string): Promise<StoreRun> {
 
 async function runStore(store: StoreRun, shared: string): Promise<Outcome[]> {
   const token = await seedTenant(store.databaseUrl);
-  const server = await startServer(store.databaseUrl);
+  // The server as `npm start` runs it, on 127.0.0.1 and a free port, LOG_LEVEL warn.
+  const server = await startServer({ env: { DATABASE_URL: store.databaseUrl }, cwd: ROOT });
   try {
     const base = new URL(`${server.origin}/scim/v2/`);
     // Microsoft's collection starts from an empty directory and counts users; Okta's needs one to list.
@@ -277,7 +226,7 @@ async function runStore(store: StoreRun, shared: string): Promise<Outcome[]> {
     const okta = await runOkta(shared, base, token);
     return [...microsoft, ...okta];
   } catch (e) {
-    process.stderr.write(`server output:\n${server.output()}\n`);
+    process.stderr.write(`server output:\n${server.stderr()}${server.stdout()}\n`);
     throw e;
   } finally {
     await server.stop();
