@@ -82,21 +82,19 @@ async function totalsOf(request: FastifyRequest, p: Plan): Promise<number[]> {
   return totals;
 }
 
-/** Index paging: the slice of each type that falls inside [startIndex, startIndex + count). */
+/** Index paging: the slice of each type that falls inside [startIndex, startIndex + count). One listing per
+ *  type: its totalResults moves the offset on, and a type the page has no room for is only counted. */
 async function indexPage(request: FastifyRequest, query: ListQuery, p: Plan) {
-  const totals = await totalsOf(request, p);
   const resources: Record<string, unknown>[] = [];
+  let totalResults = 0;
   let offset = query.startIndex - 1;
-  for (const [i, part] of p.parts.entries()) {
-    const total = totals[i]!;
-    const room = query.count - resources.length;
-    if (room > 0 && offset < total) {
-      const page = await listResources(request, part.type, { ...part.query, startIndex: offset + 1, count: room });
-      resources.push(...page.resources);
-    }
-    offset = Math.max(0, offset - total);
+  for (const part of p.parts) {
+    const page = await listResources(request, part.type, { ...part.query, startIndex: offset + 1, count: query.count - resources.length });
+    resources.push(...page.resources);
+    totalResults += page.totalResults;
+    offset = Math.max(0, offset - page.totalResults);
   }
-  return { resources, totalResults: totals.reduce((a, b) => a + b, 0) };
+  return { resources, totalResults };
 }
 
 /** Cursor paging: each type's own keyset cursor, moving on to the next type when one runs out. Forward only
