@@ -5,7 +5,6 @@
 // See bench/README.md for what each scenario measures.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, setPriority, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { createCompany } from '../src/directory/companies.ts';
 import { createScimSetting } from '../src/provisioning/scim-settings.ts';
 import { openStore } from '../src/store/open.ts';
 import { PATCH_OP_URN } from '../src/scim/schemas/urns.ts';
+import { freePort } from '../test/support/process.ts';
 import { checkTemplate, createdAtOf, fastUser, postgresSeeder, sqliteSeeder, userBody, userNameOf, type SeededGroup, type Seeder } from './seed.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,17 +78,6 @@ const label = opt.label ?? `${storeKind}-${stamp}`;
 const log = (...parts: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...parts);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const randInt = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo)); // [lo, hi)
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
 
 /** CPU seconds (user+system) a process has used so far, from /proc (Linux). */
 function procCpu(pid: number): number {
