@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { startServer, type TestServer } from '../support/app.ts';
 import { logSql } from '../support/sql-log.ts';
 import { storeKinds } from '../support/stores.ts';
+import { assertScimError } from '../support/scim.ts';
 import { ALL_USER_NAMES, ENTERPRISE, USER_URN, seedDirectory, type Directory } from './directory-fixture.ts';
 
 const names = (body: { Resources: { userName: string }[] }) => body.Resources.map((r) => r.userName);
@@ -82,8 +83,7 @@ for (const kind of storeKinds()) {
     it('answers 400 invalidValue to a sortBy naming an unknown attribute or a bad sortOrder', async () => {
       for (const query of ['sortBy=nosuch', 'sortBy=name', 'sortBy=userName&sortOrder=up', 'sortBy=emails[type eq "work"]']) {
         const res = await get(query);
-        assert.equal(res.status, 400, query);
-        assert.equal(res.body.scimType, 'invalidValue', query);
+        assertScimError(res, 400, 'invalidValue');
       }
     });
 
@@ -139,8 +139,7 @@ for (const kind of storeKinds()) {
       for (const query of ['count=abc', 'count=1.5', 'startIndex=two', 'startIndex=1e400', 'count=0x10', 'count=1e2', 'startIndex=99999999999999999999']) {
         it(`answers 400 invalidValue to ${query}`, async () => {
           const res = await get(query);
-          assert.equal(res.status, 400, res.raw);
-          assert.equal(res.body.scimType, 'invalidValue');
+          assertScimError(res, 400, 'invalidValue');
           assert.match(res.body.detail, /count|startIndex/);
         });
       }
@@ -328,30 +327,25 @@ for (const kind of storeKinds()) {
       it('answers 400 invalidCursor to a cursor replayed with another filter', async () => {
         const first = await get('count=2&cursor=&filter=active+eq+true');
         const res = await get(`count=2&cursor=${first.body.nextCursor}&filter=active+eq+false`);
-        assert.equal(res.status, 400, res.raw);
-        assert.equal(res.body.scimType, 'invalidCursor');
+        assertScimError(res, 400, 'invalidCursor');
       });
 
       it('answers 400 invalidCursor to a cursor replayed with another sort order', async () => {
         const first = await get('count=2&cursor=&sortBy=userName');
         const res = await get(`count=2&cursor=${first.body.nextCursor}&sortBy=userName&sortOrder=descending`);
-        assert.equal(res.status, 400, res.raw);
-        assert.equal(res.body.scimType, 'invalidCursor');
+        assertScimError(res, 400, 'invalidCursor');
       });
 
       it('answers 400 invalidCursor to a Users cursor sent to /Groups', async () => {
         const first = await get('count=2&cursor=');
         const res = await s.scim('GET', `/scim/v2/Groups?count=2&cursor=${first.body.nextCursor}`);
-        assert.equal(res.status, 400, res.raw);
-        assert.equal(res.body.scimType, 'invalidCursor');
+        assertScimError(res, 400, 'invalidCursor');
       });
 
       for (const garbage of ['not-a-cursor', 'eyJkIjoibmV4dCJ9', Buffer.from('null').toString('base64url'), Buffer.from('{"d":"next","k":[1,2],"q":"x"}').toString('base64url')]) {
         it(`answers 400 invalidCursor to the forged cursor ${garbage}`, async () => {
           const res = await get(`count=2&cursor=${garbage}`);
-          assert.equal(res.status, 400, res.raw);
-          assert.equal(res.body.scimType, 'invalidCursor');
-          assert.equal(res.body.status, '400');
+          assertScimError(res, 400, 'invalidCursor');
         });
       }
 
