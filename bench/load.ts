@@ -623,11 +623,10 @@ async function measure(state: State, server: Server, sc: Scenario, size: number,
     const m = await measureOnce(state, server, sc, size, usersInStore, check);
     m.attempts = attempt;
     m.checkMs = checkMs;
-    if (!best || m.cores.other < best.cores.other) best = { ...m };
+    if (!best || m.cores.other < best.cores.other) best = m;
     if (m.cores.other <= NOISE_LIMIT) break;
     if (attempt <= noisyRetries) log(`  ${sc.name}: others used ${m.cores.other} cores meanwhile (${m.rps} req/s); measuring again`);
   }
-  best!.attempts = Math.min(1 + noisyRetries, best!.attempts);
   return best!;
 }
 
