@@ -17,7 +17,6 @@ import {
   recordScimSettingError,
   type ScimRequestError,
 } from '../store/scim-request-stats.ts';
-import { requireScimSetting } from './scim-settings.ts';
 
 export const FLUSH_INTERVAL_MS = 1_000;
 const HOUR_MS = 3_600_000;
@@ -174,15 +173,14 @@ export interface ScimSettingStatus {
  * before it (hourly buckets), from `since` on. A request shows here within FLUSH_INTERVAL_MS of its answer.
  */
 export async function scimSettingStatus(store: Store, id: string, now = new Date()): Promise<ScimSettingStatus> {
-  const setting = await requireScimSetting(store, id);
   const since = hourOf(new Date(now.getTime() - 23 * HOUR_MS));
   const activity = await readScimSettingActivity(store, id, since);
   if (!activity) throw new AdminError('notFound', `No SCIM setting with id ${id}`);
   return {
-    id: setting.id,
-    companyId: setting.companyId,
-    name: setting.name,
-    revokedAt: setting.revokedAt,
+    id,
+    companyId: activity.companyId,
+    name: activity.name,
+    revokedAt: activity.revokedAt,
     lastRequestAt: activity.lastSeenAt,
     identityProvider: identityProviderOf(activity.lastUserAgent),
     userAgent: activity.lastUserAgent,

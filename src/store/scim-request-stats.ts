@@ -15,6 +15,9 @@ export interface ScimRequestError {
 }
 
 export interface ScimSettingActivity {
+  companyId: string;
+  name: string;
+  revokedAt: string | null;
   lastSeenAt: string | null;
   lastUserAgent: string | null;
   lastError: ScimRequestError | null;
@@ -75,8 +78,8 @@ export async function recordScimSettingError(store: Store, settingId: string, e:
 }
 
 /**
- * The setting's last request and error, and its counters over the buckets from `sinceHour` on — in one
- * statement, so the counters and the last error come from one snapshot (a request recorded between two
+ * The setting (company, name, revocation), its last request and error, and its counters over the buckets
+ * from `sinceHour` on — in one statement, so the counters and the last error come from one snapshot (a request recorded between two
  * reads would otherwise be counted while its error is not yet shown).
  */
 export async function readScimSettingActivity(store: Store, settingId: string, sinceHour: string): Promise<ScimSettingActivity | undefined> {
@@ -85,6 +88,9 @@ export async function readScimSettingActivity(store: Store, settingId: string, s
   const row = await store.db
     .selectFrom('scim_settings')
     .select((eb) => [
+      'company_id',
+      'name',
+      'revoked_at',
       'last_seen_at',
       'last_user_agent',
       'last_error_at',
@@ -104,6 +110,9 @@ export async function readScimSettingActivity(store: Store, settingId: string, s
     .executeTakeFirst();
   if (!row) return undefined;
   return {
+    companyId: row.company_id,
+    name: row.name,
+    revokedAt: row.revoked_at,
     lastSeenAt: row.last_seen_at,
     lastUserAgent: row.last_user_agent,
     lastError:
