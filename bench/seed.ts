@@ -147,7 +147,6 @@ function groupRow(displayName: string) {
 export function sqliteSeeder(path: string, tenant: Tenant): Seeder {
   const db = new BetterSqlite3(path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   // The seeding connection only: a bulk load keeps the users' six B-trees in a 512 MiB page cache (the
