@@ -31,6 +31,8 @@ interface Result {
 
 const fmt = (n: number) => n.toLocaleString('en');
 const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}×` : '–');
+/** Server CPU per request, plus PostgreSQL's on that store. */
+const cost = (m: Row) => m.serverCpuMs + (m.postgresCpuMs ?? 0);
 
 for (const file of process.argv.slice(2)) {
   const r = JSON.parse(readFileSync(file, 'utf8')) as Result;
@@ -49,8 +51,7 @@ for (const file of process.argv.slice(2)) {
       if (!m) return '–';
       const bad = Object.entries(m.status).filter(([k]) => !k.startsWith('2')).map(([k, v]) => `${fmt(v)}×${k}`);
       const flags = [...bad, ...(m.errors ? [`${m.errors} errors`] : []), ...(m.check !== 'ok' ? ['CHECK FAILED'] : [])];
-      const rps = m.requests / (m as unknown as { seconds: number }).seconds;
-      return `**${rps >= 100 ? fmt(Math.round(rps)) : rps.toFixed(1)}** · ${m.p50}/${m.p99} · ${m.serverCpuMs}${pg ? ` + ${m.postgresCpuMs}` : ''} · ${m.cores.other}${flags.length ? ` · ${flags.join(', ')}` : ''}`;
+      return `**${m.rps >= 100 ? fmt(m.rps) : m.rps.toFixed(1)}** · ${m.p50}/${m.p99} · ${m.serverCpuMs}${pg ? ` + ${m.postgresCpuMs}` : ''} · ${m.cores.other}${flags.length ? ` · ${flags.join(', ')}` : ''}`;
     });
     console.log(`| ${sc} | ${cells.join(' | ')} |`);
   }
@@ -62,14 +63,12 @@ for (const file of process.argv.slice(2)) {
     const a = get(sc, lo);
     const b = get(sc, hi);
     if (!a || !b) continue;
-    const cost = (m: Row) => m.serverCpuMs + (m.postgresCpuMs ?? 0);
     console.log(`| ${sc} | ${ratio(cost(b), cost(a))} | ${ratio(a.rps, b.rps)} |`);
   }
   for (const size of sizes) {
     const s = get('group-small', size);
     const l = get('group-large', size);
     if (s && l) {
-      const cost = (m: Row) => m.serverCpuMs + (m.postgresCpuMs ?? 0);
       console.log(`\nAt ${fmt(size)} users, 100,000-member group vs 10-member group: server CPU per request ${ratio(cost(l), cost(s))}, throughput drop ${ratio(s.rps, l.rps)}`);
     }
   }
