@@ -114,6 +114,7 @@ describe('cachingStatements', () => {
       for (let i = 0; i < 100; i++) assert.deepEqual(cache.prepare(`SELECT ${i} AS n`).all([]), [{ n: i }]);
     }
     // Each was evicted before it came round again.
+    assert.equal(counts.size, 100);
     assert.ok([...counts.values()].every((n) => n === 2));
   });
 
