@@ -30,6 +30,11 @@ export function assertList(res: Response, n: number): any[] {
   return res.body.Resources;
 }
 
+/** RFC 7644 §3.5.2: a successful PATCH answers 200 with the resource or 204 without; the IdP accepts either. */
+export function assertPatched(res: Response): void {
+  assert.ok(res.status === 200 || res.status === 204, res.raw);
+}
+
 export async function getResource(s: TestServer, path: string): Promise<any> {
   const res = await s.scim('GET', path);
   assert.equal(res.status, 200, res.raw);
