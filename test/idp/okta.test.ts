@@ -18,7 +18,8 @@ const OKTA = {
 };
 /** GETs carry no Content-Type: there is no body. */
 const { 'content-type': _ct, ...OKTA_GET } = OKTA;
-/** The SPEC test's POST headers (§2.7). */
+/** The SPEC test's GET and POST headers (§2.7). */
+const SPEC_GET = { 'accept-charset': 'utf-8', 'content-type': 'application/scim+json; charset=utf-8', accept: 'application/scim+json', 'user-agent': 'OKTA SCIM Integration' };
 const SPEC_POST = { 'content-type': 'application/json', accept: 'application/scim+json; charset=utf-8', 'user-agent': 'OKTA SCIM Integration' };
 /** SCIM 1.1-era integrations (§2.2). */
 const LEGACY_JSON = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json', 'user-agent': 'Okta SCIM Client 1.0.0' };
@@ -89,8 +90,7 @@ for (const kind of storeKinds()) {
       assert.deepEqual(res.body.schemas, ['urn:ietf:params:scim:schemas:core:2.0:User']);
       const again = await send(s, SPEC_POST, 'POST', '/scim/v2/Users', body);
       assert.equal(again.status, 409, again.raw);
-      const caps = await send(s, { ...OKTA_GET, 'content-type': 'application/scim+json; charset=utf-8', 'user-agent': 'OKTA SCIM Integration' }, 'GET',
-        `/scim/v2/Users?filter=${encodeURIComponent('userName eq "RUNSCOPE300HFLUAKLAB151@ATKO.COM"')}`);
+      const caps = await send(s, SPEC_GET, 'GET', `/scim/v2/Users?filter=${encodeURIComponent('userName eq "RUNSCOPE300HFLUAKLAB151@ATKO.COM"')}`);
       const [found] = assertList(caps, 1);
       assert.equal(found.userName, 'Runscope300Hfluaklab151@atko.com');
       assert.equal((await getResource(s, `/scim/v2/Users/${otherId}`)).userName, 'Runscope300Hfluaklab151@atko.com');
