@@ -26,8 +26,8 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
-export const DEFAULT_PORT = 8080;
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const DEFAULT_PORT = 8080;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function integer(name: string, raw: string, min: number, max: number): number {
   const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
@@ -98,7 +98,7 @@ export function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
   return entries;
 }
 
-export function publicUrlOf(raw: string | undefined): string | undefined {
+function publicUrlOf(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   let url: URL;
   try {

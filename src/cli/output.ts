@@ -9,7 +9,7 @@ import { AdminError, type AdminErrorKind } from '../directory/errors.ts';
 export type FailureKind = AdminErrorKind | 'config' | 'unavailable' | 'internal';
 
 /** Exit codes, listed in `roster --help`. */
-export const EXIT_CODES: Record<FailureKind, number> = { internal: 1, config: 1, unavailable: 1, invalid: 2, notFound: 3, conflict: 4 };
+const EXIT_CODES: Record<FailureKind, number> = { internal: 1, config: 1, unavailable: 1, invalid: 2, notFound: 3, conflict: 4 };
 
 export const EXIT_CODES_HELP = `
 Exit codes:

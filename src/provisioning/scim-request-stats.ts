@@ -18,7 +18,7 @@ import {
   type ScimRequestError,
 } from '../store/scim-request-stats.ts';
 
-export const FLUSH_INTERVAL_MS = 1_000;
+const FLUSH_INTERVAL_MS = 1_000;
 const HOUR_MS = 3_600_000;
 /** Hourly buckets older than this are dropped when a setting opens a new bucket. */
 const RETENTION_HOURS = 8 * 24;
@@ -43,7 +43,7 @@ export interface ScimRequestOutcome {
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The start of the UTC hour `at` falls in, as stored in scim_request_stats.hour. */
-export const hourOf = (at: Date): string => new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS).toISOString();
+const hourOf = (at: Date): string => new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS).toISOString();
 
 /** What one setting's requests since the last flush add up to. */
 interface Pending {
