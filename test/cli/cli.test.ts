@@ -130,6 +130,15 @@ describe('roster, next to a running server on SQLite', () => {
     assert.equal((await users(token)).status, 401);
   });
 
+  it('scim-setting rotate of a revoked setting exits 4 with a conflict error and issues no token', async () => {
+    const result = await roster(['scim-setting', 'rotate', settingId, '--json'], env);
+    assert.equal(result.code, 4, result.stderr);
+    assert.equal(result.json?.error?.kind, 'conflict', result.stdout);
+    assert.deepEqual(Object.keys(result.json), ['error']);
+    assert.match(result.json.error.message, /revoked/);
+    assert.equal((await users(token)).status, 401);
+  });
+
   it('creates a SCIM setting while the server is busy writing users to the same SQLite file', async () => {
     const { token: busy, companyId: busyCompany } = await seedTenant(`sqlite:${file}`, 'Busy');
     let stop = false;
