@@ -1,0 +1,34 @@
+// The limits every SCIM request is held to, in one place: the parsers enforce them, /ServiceProviderConfig
+// advertises those SCIM has a field for, and docs/ARCHITECTURE.md ("Limits") says why each number is what
+// it is. Each is well above what Entra ID, Okta, OneLogin and JumpCloud really send
+// (../shared/reference/idp-requests.md) and low enough that no single request can hold the event loop, a
+// database index row or the process's memory hostage.
+export const SCIM_LIMITS = {
+  /** Operations in one PATCH request (Entra batches member changes; Okta and OneLogin send one or two). */
+  patchOperations: 1_000,
+  /** Operations in one Bulk request (advertised as bulk.maxOperations). */
+  bulkOperations: 1_000,
+  /** Elements of one multi-valued attribute of a user (emails, phoneNumbers, addresses, roles, …). */
+  multiValuedElements: 1_000,
+  /** Members named in one request: a POST/PUT group body, or all values of one PATCH request together.
+   *  Okta pushes a whole group's membership in one PUT; 100,000 {"value": id} entries are ~5 MB. */
+  membersPerRequest: 100_000,
+  /** Characters (UTF-16 code units) of an identifying, indexed string: userName, externalId, a group's
+   *  displayName, an email value. Entra's longest userPrincipalName is 113, its group names 256. */
+  identifierLength: 512,
+  /** UTF-8 bytes of an identifying string once case-folded (NFC + lower case can grow a string): keeps every
+   *  index row under PostgreSQL's btree limit (2,704 bytes) with the company id beside it. */
+  identifierFoldedBytes: 2_048,
+  /** Characters of any other string attribute (names, titles, addresses, extension values, certificates). */
+  stringLength: 16_384,
+  /** Bytes of one stored resource as JSON (a group's members are rows and do not count). */
+  resourceBytes: 64 * 1024,
+  /** Nesting depth of a request body (the deepest real body, a Bulk PATCH of the enterprise manager, is 8). */
+  jsonDepth: 32,
+  /** Comparisons in one filter (`a eq 1 or b eq 2` has 2). */
+  filterTerms: 100,
+  /** Resources' JSON in one list response: a page of very large resources holds fewer than `count`. */
+  responseBytes: 4 * 1024 * 1024,
+} as const;
+
+export type ScimLimits = typeof SCIM_LIMITS;
