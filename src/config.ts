@@ -16,6 +16,10 @@ export interface Config {
   logLevel: string;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** A whole request (headers and body) must arrive within this many milliseconds, else 408. */
+  requestTimeoutMs: number;
+  /** A SCIM handler still running after this many milliseconds is answered 503 and writes nothing. */
+  handlerTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -26,6 +30,8 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 const DEFAULT_PORT = 8080;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -133,5 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(publicUrl ? { publicUrl } : {}),
     logLevel: logLevel(env.LOG_LEVEL),
     bodyLimit: env.BODY_LIMIT ? integer('BODY_LIMIT', env.BODY_LIMIT, 1024, 512 * 1024 * 1024) : DEFAULT_BODY_LIMIT,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS ? integer('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 1000, 3_600_000) : DEFAULT_REQUEST_TIMEOUT_MS,
+    handlerTimeoutMs: env.HANDLER_TIMEOUT_MS ? integer('HANDLER_TIMEOUT_MS', env.HANDLER_TIMEOUT_MS, 100, 3_600_000) : DEFAULT_HANDLER_TIMEOUT_MS,
   };
 }

@@ -1,18 +1,18 @@
 // buildApp(deps) returns the server without listening, so tests inject requests and main.ts listens.
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from '../config.ts';
+import { DEFAULT_HANDLER_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, type Config } from '../config.ts';
 import { ScimError } from '../scim/errors.ts';
 import { ScimRequestRecorder } from '../provisioning/scim-request-stats.ts';
 import type { Store } from '../store/open.ts';
-import { scimErrorHandler, sendScimError } from './errors.ts';
+import { MAX_PARAM_LENGTH, scimClientErrorHandler, scimErrorHandler, sendScimError } from './errors.ts';
 import { trackHandlers } from './in-flight.ts';
 import { scimRoutes } from './scim/routes.ts';
 import { loggerOptions } from './logging.ts';
 
 export interface AppDeps {
   store: Store;
-  config: Pick<Config, 'trustProxy' | 'publicUrl' | 'bodyLimit' | 'logLevel' | 'tls'>;
+  config: Pick<Config, 'trustProxy' | 'publicUrl' | 'bodyLimit' | 'logLevel' | 'tls'> & Partial<Pick<Config, 'requestTimeoutMs' | 'handlerTimeoutMs'>>;
   /** The clock; tests may pin it. */
   now?: () => Date;
   /** How often request statistics are written (tests shorten it). */
@@ -35,16 +35,26 @@ const trustHops = (n: number) => (_address: string, hop: number) => hop < n;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const requestTimeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Node checks request deadlines on an interval (30 s by default): once a second keeps a trickled body from
+  // holding its socket much past REQUEST_TIMEOUT_MS. Headers must arrive within the same time.
+  const serverOptions = { connectionsCheckingInterval: 1000, headersTimeout: requestTimeoutMs };
   const app = Fastify({
     logger: deps.logger === false ? false : { ...loggerOptions(config.logLevel), ...(deps.logStream ? { stream: deps.logStream } : {}) },
     // A hop count N trusts the N proxies nearest to the server (proxy-addr's meaning of a number).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: config.bodyLimit,
+    requestTimeout: requestTimeoutMs,
+    http: serverOptions,
+    // Node's parser errors (a malformed request, headers over 16 KB, a request that did not arrive in time)
+    // and Fastify's URL errors answer as SCIM errors too.
+    clientErrorHandler: scimClientErrorHandler(requestTimeoutMs),
+    frameworkErrors: (error, request, reply) => scimErrorHandler(config.bodyLimit)(error, request, reply),
     // Endpoint names match in any case (/users as /Users): Microsoft's own SCIM test collection sends them
     // lower-cased. Route parameters — resource ids, which are case-sensitive (RFC 7643 §3.1) — keep their case.
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
     // The https server behaves like the http one for everything routes see; only its type differs.
-    ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
+    ...(config.tls ? { https: { ...serverOptions, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;
   // Fastify closes the server (waiting for open connections) before any onClose hook. Then, in order: the
   // handlers whose clients hung up finish, and what every request recorded is written.
@@ -79,7 +89,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const now = deps.now ?? (() => new Date());
   for (const prefix of ['/scim/v2', '/scim']) {
-    await app.register(scimRoutes, { prefix, store: deps.store, publicUrl: config.publicUrl, now, bodyLimit: config.bodyLimit, recorder });
+    await app.register(scimRoutes, {
+      prefix,
+      store: deps.store,
+      publicUrl: config.publicUrl,
+      now,
+      bodyLimit: config.bodyLimit,
+      handlerTimeoutMs: config.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
+      recorder,
+    });
   }
   return app;
 }

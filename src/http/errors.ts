@@ -1,8 +1,15 @@
-// The one place errors become HTTP responses for the SCIM surface (RFC 7644 §3.12).
+// The one place errors become HTTP responses for the SCIM surface (RFC 7644 §3.12): the routes' own errors,
+// Fastify's (body parsing, size limits, routing, bad URLs) and Node's (malformed requests, timeouts, headers
+// too large), so that every error under /scim is a SCIM error a client can read.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError, errorBody } from '../scim/errors.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+/** Longest route parameter (a resource id) the router accepts; ids Roster issues are UUIDs. */
+export const MAX_PARAM_LENGTH = 1024;
 
 /** Fastify's own errors (body parsing, size limits, routing) translated into SCIM terms. */
 function fromFastify(error: FastifyError, bodyLimit: number): ScimError | undefined {
@@ -15,6 +22,10 @@ function fromFastify(error: FastifyError, bodyLimit: number): ScimError | undefi
       return new ScimError(415, undefined, 'Send the body as application/scim+json or application/json');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return ScimError.badRequest('invalidSyntax', 'The Content-Length header does not match the body');
+    case 'FST_ERR_BAD_URL':
+      return ScimError.badRequest('invalidPath', 'The request URL is not valid: a percent-encoded sequence in its path is malformed or not UTF-8');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ScimError(414, undefined, `A segment of the request path is longer than ${MAX_PARAM_LENGTH} characters; no resource id is that long`);
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new ScimError(error.statusCode, undefined, error.message);
@@ -30,8 +41,11 @@ declare module 'fastify' {
 }
 
 export function sendScimError(reply: FastifyReply, e: ScimError): FastifyReply {
+  // A handler that outlived its deadline finds its request already answered with 503 (http/deadline.ts).
+  if (reply.sent) return reply;
   reply.request.scimError = e;
   if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="Roster SCIM", error="invalid_token"');
+  if (e.retryAfterSeconds !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
   return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(errorBody(e));
 }
 
@@ -43,5 +57,34 @@ export function scimErrorHandler(bodyLimit: number) {
     // Never leak the message of an unexpected error; the request id ties the response to the log line.
     request.log.error({ err: error }, 'unhandled error');
     return sendScimError(reply, new ScimError(500, undefined, `Internal server error (request ${request.id}); the operator can find it in the server log`));
+  };
+}
+
+/** Errors Node's HTTP parser raises before a request reaches Fastify, answered as SCIM errors on the raw
+ *  socket, which is then closed (the connection's state is unknown). */
+function fromClientError(error: NodeJS.ErrnoException, requestTimeoutMs: number): ScimError {
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new ScimError(408, undefined, `The request did not arrive within ${requestTimeoutMs / 1000} seconds (headers and body); send it again`);
+    case 'HPE_HEADER_OVERFLOW':
+      return new ScimError(431, undefined, 'The request line and headers are larger than the 16 KB this server accepts');
+    case 'HPE_URI_TOO_LONG':
+      return new ScimError(414, undefined, 'The request URL is longer than this server accepts');
+    default:
+      return ScimError.badRequest('invalidSyntax', `The request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`);
+  }
+}
+
+export function scimClientErrorHandler(requestTimeoutMs: number) {
+  return (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    if (socket.writable) {
+      const e = fromClientError(error, requestTimeoutMs);
+      const body = JSON.stringify(errorBody(e));
+      socket.write(
+        `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status]}\r\nContent-Type: ${SCIM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
   };
 }

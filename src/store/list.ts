@@ -14,6 +14,8 @@ export interface ListPage<R> {
   totalResults: number;
   nextCursor?: string;
   previousCursor?: string;
+  /** Cursor paging: the cursor of the page that follows `records[index]`, for a page the caller cuts short. */
+  cursorAfter?(index: number): string;
 }
 
 export interface ListTable<R> {
@@ -155,6 +157,7 @@ async function cursorPage<R>(store: Store, t: ListTable<R>, base: any, query: Li
     totalResults: !cursor && !more ? page.length : await countAll(),
     ...(hasNext && last ? { nextCursor: edge('next', last) } : {}),
     ...(hasPrev && first ? { previousCursor: edge('prev', first) } : {}),
+    cursorAfter: (index: number) => edge('next', page[index]),
   };
 }
 

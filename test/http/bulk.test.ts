@@ -150,11 +150,51 @@ for (const kind of storeKinds()) {
       assert.match(res.body.Operations[1].response.detail, /bulkId:broken/);
     });
 
-    it('answers 400 to a POST without bulkId and to duplicate bulkIds', async () => {
-      const noId = await bulk([{ method: 'POST', path: '/Users', data: { schemas: [USER_URN], userName: fresh('noid') } }]);
-      assert.equal(noId.status, 400);
-      const twice = await bulk([user('same', fresh('s1')), user('same', fresh('s2'))]);
-      assertScimError(twice, 400, 'invalidValue');
+    // RFC 7644 §3.7: each operation fails or succeeds on its own; the applied ones are reported with their
+    // location, and failOnErrors counts the malformed ones too.
+    const malformed: [string, Op, string][] = [
+      ['a POST without bulkId', { method: 'POST', path: '/Users', data: { schemas: [USER_URN], userName: 'noid@example.com' } }, 'invalidSyntax'],
+      ['an unknown method', { method: 'FETCH', path: '/Users/x' }, 'invalidSyntax'],
+      ['a missing path', { method: 'DELETE' }, 'invalidSyntax'],
+      ['an operation that is not an object', 'DELETE /Users/x' as unknown as Op, 'invalidSyntax'],
+      ['a malformed percent-encoding in the path', { method: 'DELETE', path: '/Users/%E0%A4%A' }, 'invalidPath'],
+      ['a path outside /Users and /Groups', { method: 'DELETE', path: '/Schemas/x' }, 'invalidPath'],
+      ['a non-string bulkId', { method: 'DELETE', path: '/Users/x', bulkId: 7 }, 'invalidSyntax'],
+    ];
+    for (const [what, bad, scimType] of malformed) {
+      it(`fails ${what} on its own and still applies and reports the operations around it`, async () => {
+        const before = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: fresh('before') });
+        const res = await bulk([
+          { method: 'PATCH', path: `/Users/${before.body.id}`, data: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Patched' }] } },
+          bad,
+          user('after', fresh('after')),
+        ]);
+        assert.equal(res.status, 200, res.raw);
+        const [patched, failed, created] = res.body.Operations;
+        assert.equal(patched.status, '200');
+        assert.equal(patched.location, before.body.meta.location);
+        assert.equal(failed.status, '400');
+        assert.equal(failed.response.scimType, scimType);
+        assert.equal(created.status, '201');
+        assert.match(created.location, /\/Users\/[0-9a-f-]{36}$/);
+        assert.equal((await s.scim('GET', new URL(created.location).pathname)).status, 200);
+      });
+    }
+
+    it('fails a second operation with the same bulkId and lets the first one create', async () => {
+      const res = await bulk([user('same', fresh('s1')), user('same', fresh('s2')), group('gs', 'Same bulkId group', ['bulkId:same'])]);
+      assert.equal(res.status, 200, res.raw);
+      const [first, second, grouped] = res.body.Operations;
+      assert.equal(first.status, '201');
+      assert.equal(second.status, '400');
+      assert.equal(second.response.scimType, 'invalidValue');
+      assert.equal(grouped.status, '201');
+    });
+
+    it('counts malformed operations against failOnErrors and stops there', async () => {
+      const res = await bulk([{ method: 'FETCH', path: '/Users/x' }, user('never', fresh('never'))], { failOnErrors: 1 });
+      assert.equal(res.status, 200, res.raw);
+      assert.deepEqual(res.body.Operations.map((o: Op) => o.status), ['400']);
     });
 
     it('answers 413 to more operations than the advertised maxOperations', async () => {

@@ -1,13 +1,20 @@
 // POST /Bulk (RFC 7644 §3.7).
 import type { FastifyInstance } from 'fastify';
 import { BULK_RESPONSE_URN, runBulk } from '../../provisioning/scim/bulk.ts';
+import { ScimError } from '../../scim/errors.ts';
 import { capabilities } from './limits.ts';
 import { scimContext, sendScim } from './routes.ts';
 
 export async function bulkRoutes(app: FastifyInstance, options: { bodyLimit: number }): Promise<void> {
   const { bulkMaxOperations } = capabilities(options.bodyLimit);
   app.post('/Bulk', async (request, reply) => {
-    const operations = await runBulk(scimContext(request), request.body, { maxOperations: bulkMaxOperations });
+    const operations = await runBulk(scimContext(request), request.body, {
+      maxOperations: bulkMaxOperations,
+      unexpected(error) {
+        request.log.error({ err: error }, 'unhandled error in a bulk operation');
+        return new ScimError(500, undefined, `Internal server error (request ${request.id}); the operator can find it in the server log`);
+      },
+    });
     return sendScim(reply, 200, { schemas: [BULK_RESPONSE_URN], Operations: operations });
   });
 }

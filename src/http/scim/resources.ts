@@ -7,7 +7,8 @@ import { parseListQuery, parseProjection, type ListQuery, type Projection } from
 import { project, wantsAttribute } from '../../scim/project.ts';
 import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
 import { LIMITS } from './limits.ts';
-import { listResponseBody } from './list-response.ts';
+import { listResponseBody, type SerialisedPage } from './list-response.ts';
+import { SCIM_LIMITS } from '../../scim/limits.ts';
 import { scimContext, sendScim } from './routes.ts';
 
 const projectionOf = (query: unknown): Projection => parseProjection((query ?? {}) as Record<string, unknown>);
@@ -18,10 +19,41 @@ const preconditions = (request: FastifyRequest) => {
   return ifMatch === undefined ? {} : { ifMatch };
 };
 
-export async function listResources(request: FastifyRequest, type: ResourceTypeName, query: ListQuery) {
+export interface ListedPage extends SerialisedPage {
+  /** UTF-8 bytes of `resources`. */
+  bytes: number;
+  /** The page was cut short of `count` to stay within its byte budget; more resources follow. */
+  truncated: boolean;
+}
+
+/**
+ * One page of a type, projected and serialised, holding resources only while they fit in `budget` bytes
+ * (SCIM_LIMITS.responseBytes): a page of very large resources is shorter, never larger. It holds at least
+ * one resource, so paging always moves on; a cut cursor page continues after its last resource, and index
+ * paging continues at startIndex + itemsPerPage (RFC 7644 §3.4.2.4).
+ */
+export async function listResources(request: FastifyRequest, type: ResourceTypeName, query: ListQuery, budget: number = SCIM_LIMITS.responseBytes): Promise<ListedPage> {
   const { service, derived } = SCIM_SERVICES[type];
   const page = await service.list(scimContext(request), query, wantsAttribute(type, query, derived));
-  return { ...page, resources: page.resources.map((r) => project(type, r, query)) };
+  const resources: string[] = [];
+  let bytes = 0;
+  for (const r of page.resources) {
+    const json = JSON.stringify(project(type, r, query));
+    const size = Buffer.byteLength(json);
+    if (resources.length && bytes + size > budget) break;
+    resources.push(json);
+    bytes += size;
+  }
+  const truncated = resources.length < page.resources.length;
+  const nextCursor = truncated && page.cursorAfter ? page.cursorAfter(resources.length - 1) : page.nextCursor;
+  return {
+    resources,
+    bytes,
+    truncated,
+    totalResults: page.totalResults,
+    ...(nextCursor !== undefined ? { nextCursor } : {}),
+    ...(page.previousCursor !== undefined ? { previousCursor: page.previousCursor } : {}),
+  };
 }
 
 export async function resourceRoutes(app: FastifyInstance, options: { type: ResourceTypeName }): Promise<void> {

@@ -5,6 +5,7 @@ import type { ScimRequestRecorder } from '../../provisioning/scim-request-stats.
 import { ScimError } from '../../scim/errors.ts';
 import type { Store } from '../../store/open.ts';
 import { SCIM_CONTENT_TYPE } from '../errors.ts';
+import { startDeadline } from '../deadline.ts';
 import { authenticateRequest, scimBaseUrl } from './auth.ts';
 import { bulkRoutes } from './bulk.ts';
 import { discoveryRoutes } from './discovery.ts';
@@ -17,6 +18,7 @@ export interface ScimRouteOptions {
   publicUrl: string | undefined;
   now: () => Date;
   bodyLimit: number;
+  handlerTimeoutMs: number;
   /** Counts each authenticated request for `roster scim-setting status`. */
   recorder: ScimRequestRecorder;
 }
@@ -34,9 +36,13 @@ export function scimContext(request: FastifyRequest): ScimContext {
 }
 
 export function sendScim(reply: FastifyReply, status: number, body: unknown, version?: number): FastifyReply {
+  // Answered already: the handler outlived its deadline (http/deadline.ts).
+  if (reply.sent) return reply;
   if (version !== undefined) reply.header('ETag', etagOf(version));
   return reply.status(status).type(SCIM_CONTENT_TYPE).send(body);
 }
+
+const clearDeadline = new WeakMap<FastifyRequest, () => void>();
 
 export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions): Promise<void> {
   const baseUrl = (request: FastifyRequest) => scimBaseUrl(request, options.publicUrl, options.prefix);
@@ -51,12 +57,15 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
   await app.register(discoveryRoutes, { baseUrl, bodyLimit: options.bodyLimit });
 
   await app.register(async (secured) => {
-    secured.addHook('onRequest', async (request) => {
+    secured.addHook('onRequest', async (request, reply) => {
       const setting = await authenticateRequest(options.store, request);
-      request.scim = { store: options.store, setting, baseUrl: baseUrl(request), now: options.now };
+      const deadline = startDeadline(reply, options.handlerTimeoutMs);
+      request.scim = { store: options.store, setting, baseUrl: baseUrl(request), now: options.now, deadline };
+      clearDeadline.set(request, deadline.clear);
     });
     // 401s have no setting and are not counted.
     secured.addHook('onResponse', async (request, reply) => {
+      clearDeadline.get(request)?.();
       const context = request.scim;
       if (!context) return;
       const error = request.scimError;

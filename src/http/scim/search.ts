@@ -7,6 +7,7 @@ import type { AttrPath } from '../../scim/filter/ast.ts';
 import { formatPath, unknownAttribute } from '../../scim/filter/validate.ts';
 import { parseListQuery, type ListQuery } from '../../scim/list-query.ts';
 import { resolveAttribute, type ResourceTypeName } from '../../scim/schemas/index.ts';
+import { SCIM_LIMITS } from '../../scim/limits.ts';
 import { LIMITS } from './limits.ts';
 import { listResponseBody } from './list-response.ts';
 import { listResources, searchBody } from './resources.ts';
@@ -85,12 +86,18 @@ async function totalsOf(request: FastifyRequest, p: Plan): Promise<number[]> {
 /** Index paging: the slice of each type that falls inside [startIndex, startIndex + count). One listing per
  *  type: its totalResults moves the offset on, and a type the page has no room for is only counted. */
 async function indexPage(request: FastifyRequest, query: ListQuery, p: Plan) {
-  const resources: Record<string, unknown>[] = [];
+  const resources: string[] = [];
   let totalResults = 0;
   let offset = query.startIndex - 1;
+  let budget = SCIM_LIMITS.responseBytes;
+  let full = false;
   for (const part of p.parts) {
-    const page = await listResources(request, part.type, { ...part.query, startIndex: offset + 1, count: query.count - resources.length });
+    // Once a page was cut for size, the types after it are only counted: the next page resumes inside it.
+    const count = full ? 0 : query.count - resources.length;
+    const page = await listResources(request, part.type, { ...part.query, startIndex: offset + 1, count }, budget);
     resources.push(...page.resources);
+    budget -= page.bytes;
+    full ||= page.truncated || budget <= 0;
     totalResults += page.totalResults;
     offset = Math.max(0, offset - page.totalResults);
   }
@@ -103,20 +110,22 @@ async function cursorPage(request: FastifyRequest, query: ListQuery, p: Plan) {
   const start = query.cursor ? decode(query.cursor, query, p) : { t: p.parts[0]!.type, c: '' };
   const totals = await totalsOf(request, p);
   const totalResults = totals.reduce((a, b) => a + b, 0);
-  const resources: Record<string, unknown>[] = [];
+  const resources: string[] = [];
   if (query.count === 0) return { resources, totalResults };
   let next: RootCursor | undefined;
+  let budget = SCIM_LIMITS.responseBytes;
   const from = p.parts.findIndex((part) => part.type === start.t);
   for (let i = from; i < p.parts.length; i++) {
     const part = p.parts[i]!;
-    if (resources.length === query.count) {
-      // Page full: the next page starts at the next type that has anything.
+    if (resources.length === query.count || budget <= 0) {
+      // Page full (or its bytes spent): the next page starts at the next type that has anything.
       const k = totals.findIndex((total, j) => j >= i && total > 0);
       if (k >= 0) next = { t: p.parts[k]!.type, c: '', q: digest(query) };
       break;
     }
-    const page = await listResources(request, part.type, { ...part.query, cursor: i === from ? start.c : '', count: query.count - resources.length });
+    const page = await listResources(request, part.type, { ...part.query, cursor: i === from ? start.c : '', count: query.count - resources.length }, budget);
     resources.push(...page.resources);
+    budget -= page.bytes;
     if (page.nextCursor !== undefined) {
       next = { t: part.type, c: page.nextCursor, q: digest(query) };
       break;

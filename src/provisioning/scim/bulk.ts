@@ -34,27 +34,38 @@ function field(op: Record<string, unknown>, name: string): unknown {
   return key === undefined ? undefined : op[key];
 }
 
-function parseOperation(raw: unknown, index: number): Operation {
+/** An operation the request got wrong fails on its own (RFC 7644 §3.7), echoing what it could of itself. */
+interface Invalid {
+  invalid: ScimError;
+  method: string;
+  bulkId?: string;
+}
+
+function parseOperation(raw: unknown, index: number): Operation | Invalid {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw ScimError.badRequest('invalidSyntax', `Operations[${index}] must be an object`);
+    return { invalid: ScimError.badRequest('invalidSyntax', `Operations[${index}] must be an object`), method: '' };
   }
   const op = raw as Record<string, unknown>;
-  const method = String(field(op, 'method') ?? '').toUpperCase();
+  const rawMethod = field(op, 'method');
+  const method = typeof rawMethod === 'string' ? rawMethod.toUpperCase() : '';
+  const rawBulkId = field(op, 'bulkId');
+  const bulkId = typeof rawBulkId === 'string' && rawBulkId ? rawBulkId : undefined;
+  const invalid = (e: ScimError): Invalid => ({ invalid: e, method, ...(bulkId ? { bulkId } : {}) });
   if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
-    throw ScimError.badRequest('invalidSyntax', `Operations[${index}].method must be POST, PUT, PATCH or DELETE`);
+    return invalid(ScimError.badRequest('invalidSyntax', `Operations[${index}].method must be POST, PUT, PATCH or DELETE`));
   }
   const path = field(op, 'path');
-  if (typeof path !== 'string' || !path) throw ScimError.badRequest('invalidSyntax', `Operations[${index}].path is required`);
-  const bulkId = field(op, 'bulkId');
-  if (method === 'POST' && (typeof bulkId !== 'string' || !bulkId)) {
-    throw ScimError.badRequest('invalidSyntax', `Operations[${index}] is a POST and needs a bulkId (RFC 7644 §3.7)`);
+  if (typeof path !== 'string' || !path) return invalid(ScimError.badRequest('invalidSyntax', `Operations[${index}].path is required`));
+  if (method === 'POST' && !bulkId) {
+    return invalid(ScimError.badRequest('invalidSyntax', `Operations[${index}] is a POST and needs a bulkId (RFC 7644 §3.7)`));
   }
+  if (rawBulkId !== undefined && typeof rawBulkId !== 'string') return invalid(ScimError.badRequest('invalidSyntax', `Operations[${index}].bulkId must be a string`));
   const version = field(op, 'version');
   return {
     method: method as Operation['method'],
     path,
     data: field(op, 'data'),
-    ...(typeof bulkId === 'string' ? { bulkId } : {}),
+    ...(bulkId ? { bulkId } : {}),
     ...(typeof version === 'string' ? { version } : {}),
   };
 }
@@ -85,7 +96,12 @@ function target(path: string): { type: ResourceTypeName; id?: string } {
   const m = /^\/(Users|Groups)(?:\/([^/]+))?\/?$/i.exec(path);
   if (!m) throw ScimError.badRequest('invalidPath', `Bulk path "${path}" must be /Users, /Groups, /Users/{id} or /Groups/{id}`);
   const type: ResourceTypeName = m[1]!.toLowerCase() === 'users' ? 'User' : 'Group';
-  return m[2] ? { type, id: decodeURIComponent(m[2]) } : { type };
+  if (!m[2]) return { type };
+  try {
+    return { type, id: decodeURIComponent(m[2]) };
+  } catch {
+    throw ScimError.badRequest('invalidPath', `Bulk path "${path}" has a malformed percent-encoding in its id`);
+  }
 }
 
 async function execute(ctx: ScimContext, op: Operation): Promise<{ status: number; written?: Written }> {
@@ -103,27 +119,37 @@ async function execute(ctx: ScimContext, op: Operation): Promise<{ status: numbe
   return { status: 204 };
 }
 
-export interface BulkLimits {
+export interface BulkOptions {
   maxOperations: number;
+  /** What an operation that failed unexpectedly (a database error) reports; the caller logs it. It fails
+   *  alone, like any other: the operations before it stay applied and are reported with their location. */
+  unexpected(error: unknown): ScimError;
 }
 
-export async function runBulk(ctx: ScimContext, body: unknown, limits: BulkLimits): Promise<OperationResult[]> {
+export async function runBulk(ctx: ScimContext, body: unknown, options: BulkOptions): Promise<OperationResult[]> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw ScimError.badRequest('invalidSyntax', 'A bulk request must be a JSON object with an Operations array');
   }
   const request = body as Record<string, unknown>;
   const rawOps = field(request, 'Operations');
   if (!Array.isArray(rawOps)) throw ScimError.badRequest('invalidSyntax', 'A bulk request needs an "Operations" array');
-  if (rawOps.length > limits.maxOperations) {
-    throw new ScimError(413, undefined, `The bulk request has ${rawOps.length} operations; at most ${limits.maxOperations} are accepted`);
+  if (rawOps.length > options.maxOperations) {
+    throw new ScimError(413, undefined, `The bulk request has ${rawOps.length} operations; at most ${options.maxOperations} are accepted (bulk.maxOperations)`);
   }
   const failOnErrors = field(request, 'failOnErrors');
   if (failOnErrors !== undefined && (!Number.isInteger(failOnErrors) || (failOnErrors as number) < 1)) {
     throw ScimError.badRequest('invalidValue', 'failOnErrors must be a positive integer');
   }
-  const ops = rawOps.map(parseOperation);
-  const bulkIds = new Set(ops.flatMap((o) => (o.bulkId ? [o.bulkId] : [])));
-  if (bulkIds.size !== ops.filter((o) => o.bulkId).length) throw ScimError.badRequest('invalidValue', 'Each bulkId must be unique in the request');
+  const parsed = rawOps.map(parseOperation);
+  // Placeholders keep indexes aligned; an invalid operation is answered from `parsed` and never runs.
+  const ops = parsed.map((p) => ('invalid' in p ? { method: 'POST' as const, path: '', ...(p.bulkId ? { bulkId: p.bulkId } : {}) } : p));
+  const bulkIds = new Set<string>();
+  const duplicates = new Set<number>();
+  ops.forEach((o, i) => {
+    if (!o.bulkId) return;
+    if (bulkIds.has(o.bulkId)) duplicates.add(i);
+    bulkIds.add(o.bulkId);
+  });
 
   const created = new Map<string, string>();
   const failed = new Set<string>();
@@ -140,10 +166,12 @@ export async function runBulk(ctx: ScimContext, body: unknown, limits: BulkLimit
 
   const fail = (i: number, e: ScimError) => {
     const op = ops[i]!;
-    if (op.bulkId) failed.add(op.bulkId);
-    const location = locationOf(op);
+    const p = parsed[i]!;
+    // A duplicate's failure leaves the operation that owns the bulkId alone.
+    if (op.bulkId && !duplicates.has(i)) failed.add(op.bulkId);
+    const location = 'invalid' in p ? undefined : locationOf(op);
     results[i] = {
-      method: op.method,
+      method: 'invalid' in p ? p.method : op.method,
       ...(op.bulkId ? { bulkId: op.bulkId } : {}),
       ...(location ? { location } : {}),
       status: String(e.status),
@@ -157,6 +185,20 @@ export async function runBulk(ctx: ScimContext, body: unknown, limits: BulkLimit
     for (const i of pending) {
       if (failOnErrors !== undefined && errors >= (failOnErrors as number)) break;
       const op = ops[i]!;
+      const p = parsed[i]!;
+      if ('invalid' in p) {
+        fail(i, p.invalid);
+        continue;
+      }
+      if (duplicates.has(i)) {
+        fail(i, ScimError.badRequest('invalidValue', `bulkId "${op.bulkId}" is used by an earlier operation; each bulkId must be unique in the request`));
+        continue;
+      }
+      // Past the deadline the operations not yet run fail alone, and what was applied is still reported.
+      if (ctx.deadline.expired()) {
+        fail(i, new ScimError(503, undefined, 'The bulk request ran out of time before this operation; send it again', 5));
+        continue;
+      }
       const refs = [...references(op)];
       const unknown = refs.find((r) => !bulkIds.has(r));
       const broken = refs.find((r) => failed.has(r));
@@ -180,8 +222,7 @@ export async function runBulk(ctx: ScimContext, body: unknown, limits: BulkLimit
             status: String(status),
           };
         } catch (e) {
-          if (!(e instanceof ScimError)) throw e;
-          fail(i, e);
+          fail(i, e instanceof ScimError ? e : options.unexpected(e));
         }
       }
     }

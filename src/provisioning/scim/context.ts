@@ -9,6 +9,18 @@ export interface ScimContext {
   /** Base URL of the SCIM API as the client reached it, without a trailing slash, e.g. https://roster.example.com/scim/v2 */
   baseUrl: string;
   now: () => Date;
+  /** The request's time budget (http/deadline.ts). */
+  deadline: Deadline;
+}
+
+/**
+ * A request's time budget. Every write transaction calls `beforeCommit()` as its last step: past the
+ * deadline it throws a 503 and the transaction rolls back, so a request answered 503 has changed nothing;
+ * otherwise the request is committed to answering for what it wrote, and its time-out stays silent.
+ */
+export interface Deadline {
+  expired(): boolean;
+  beforeCommit(): void;
 }
 
 /** RFC 7644 §3.14: versions are weak ETags. */

@@ -55,6 +55,7 @@ export interface ListResult {
   totalResults: number;
   nextCursor?: string;
   previousCursor?: string;
+  cursorAfter?(index: number): string;
 }
 
 function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: ScimError }): T {
@@ -104,6 +105,7 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       const updated = kind.toRecord(ctx, next.resource, base);
       // The version check stays as a guard against a writer outside this process (another SQLite client).
       if (!(await kind.update(tx, updated, r.version, next.members))) throw preconditionFailed(id);
+      ctx.deadline.beforeCommit();
       return updated;
     });
     return one(ctx, written, derived);
@@ -116,6 +118,7 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       const at = ctx.now().toISOString();
       const base = { id: randomUUID(), createdAt: at, updatedAt: at, version: 1 } as Base<R>;
       const r = kind.toRecord(ctx, parsed.resource, base);
+      ctx.deadline.beforeCommit();
       await kind.insert(ctx.store, r, (parsed.members ?? []).map((m) => m.value));
       return one(ctx, r, derived && !kind.noDerivedWhenNew);
     },
@@ -136,6 +139,7 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
     },
 
     async remove(ctx: ScimContext, id: string, pre: Preconditions): Promise<void> {
+      ctx.deadline.beforeCommit();
       if (pre.ifMatch === undefined) {
         if (!(await kind.delete(ctx.store, ctx.setting.companyId, id, ctx.now().toISOString()))) throw notFound(id);
         return;
@@ -151,6 +155,7 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
         totalResults: page.totalResults,
         ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}),
         ...(page.previousCursor !== undefined ? { previousCursor: page.previousCursor } : {}),
+        ...(page.cursorAfter ? { cursorAfter: page.cursorAfter } : {}),
       };
     },
   };

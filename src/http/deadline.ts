@@ -1,0 +1,37 @@
+// HANDLER_TIMEOUT_MS: a SCIM request still running after that long is answered 503 with Retry-After. The
+// handler goes on (Node cannot stop it), but its next write finds the deadline passed and rolls back, so a
+// 503 means nothing was written. A request that already committed something (a Bulk operation) is never
+// cut off: it stops at its next operation and reports what it applied (provisioning/scim/bulk.ts).
+import type { FastifyReply } from 'fastify';
+import type { Deadline } from '../provisioning/scim/context.ts';
+import { ScimError } from '../scim/errors.ts';
+import { sendScimError } from './errors.ts';
+
+/** How long a client should wait before retrying a request that timed out. */
+const RETRY_AFTER_SECONDS = 5;
+
+export function timedOut(timeoutMs: number, requestId: string): ScimError {
+  return new ScimError(
+    503,
+    undefined,
+    `The request took longer than ${timeoutMs / 1000} seconds and was stopped before it changed anything (request ${requestId}); retry it`,
+    RETRY_AFTER_SECONDS,
+  );
+}
+
+export function startDeadline(reply: FastifyReply, timeoutMs: number): Deadline & { clear(): void } {
+  const at = Date.now() + timeoutMs;
+  let committed = false;
+  const timer = setTimeout(() => {
+    if (!committed) sendScimError(reply, timedOut(timeoutMs, reply.request.id));
+  }, timeoutMs);
+  timer.unref();
+  return {
+    expired: () => Date.now() >= at,
+    beforeCommit() {
+      if (Date.now() >= at) throw timedOut(timeoutMs, reply.request.id);
+      committed = true;
+    },
+    clear: () => clearTimeout(timer),
+  };
+}
