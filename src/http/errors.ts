@@ -44,7 +44,11 @@ export function sendScimError(reply: FastifyReply, e: ScimError): FastifyReply {
   // A handler that outlived its deadline finds its request already answered with 503 (http/deadline.ts).
   if (reply.sent) return reply;
   reply.request.scimError = e;
-  if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="Roster SCIM", error="invalid_token"');
+  if (e.status === 401) {
+    reply.header('WWW-Authenticate', 'Bearer realm="Roster SCIM", error="invalid_token"');
+    // The body of an unauthenticated request is never read: close rather than let it trickle in.
+    reply.header('Connection', 'close');
+  }
   if (e.retryAfterSeconds !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
   return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(errorBody(e));
 }

@@ -28,11 +28,20 @@ export interface Response {
   raw: string;
 }
 
-export async function startServer(kind: StoreKind, options: { bodyLimit?: number; now?: () => Date; statsFlushIntervalMs?: number } = {}): Promise<TestServer> {
+export async function startServer(
+  kind: StoreKind,
+  options: { bodyLimit?: number; now?: () => Date; statsFlushIntervalMs?: number; handlerTimeoutMs?: number } = {},
+): Promise<TestServer> {
   const store = await kind.open();
   const app = await buildApp({
     store,
-    config: { trustProxy: false, publicUrl: undefined, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logLevel: 'silent' },
+    config: {
+      trustProxy: false,
+      publicUrl: undefined,
+      bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      logLevel: 'silent',
+      ...(options.handlerTimeoutMs ? { handlerTimeoutMs: options.handlerTimeoutMs } : {}),
+    },
     logger: false,
     ...(options.now ? { now: options.now } : {}),
     // Request statistics show within a few milliseconds, so tests that read them need not wait a second.

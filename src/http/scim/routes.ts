@@ -58,10 +58,11 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
 
   await app.register(async (secured) => {
     secured.addHook('onRequest', async (request, reply) => {
-      const setting = await authenticateRequest(options.store, request);
+      // The clock starts before the token lookup: a request stuck on the database is stuck either way.
       const deadline = startDeadline(reply, options.handlerTimeoutMs);
-      request.scim = { store: options.store, setting, baseUrl: baseUrl(request), now: options.now, deadline };
       clearDeadline.set(request, deadline.clear);
+      const setting = await authenticateRequest(options.store, request);
+      request.scim = { store: options.store, setting, baseUrl: baseUrl(request), now: options.now, deadline };
     });
     // 401s have no setting and are not counted.
     secured.addHook('onResponse', async (request, reply) => {

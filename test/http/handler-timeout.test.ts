@@ -1,0 +1,82 @@
+// HANDLER_TIMEOUT_MS: a SCIM request that cannot finish in time answers 503 with Retry-After and changes
+// nothing, even when the work it was waiting for goes on afterwards. The wait is made real: another
+// transaction holds the user's row (PostgreSQL) or the store's one connection (SQLite) past the deadline.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { startServer, type TestServer } from '../support/app.ts';
+import { storeKinds } from '../support/stores.ts';
+import { assertScimError, counts, createUser, patchOp, unique, USER_URN } from '../support/scim.ts';
+
+const TIMEOUT_MS = 300;
+const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+
+for (const kind of storeKinds()) {
+  describe(`Handler timeout on ${kind.name}`, () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startServer(kind, { handlerTimeoutMs: TIMEOUT_MS });
+    });
+    after(() => s.close());
+
+    /** Holds `userId`'s row and the company's (which every insert's foreign key check waits for) — or on
+     *  SQLite the store's one connection — for `ms`, while `during` runs. */
+    async function whileLocked<T>(userId: string, ms: number, during: () => Promise<T>): Promise<T> {
+      let locked!: () => void;
+      const held = new Promise<void>((r) => (locked = r));
+      const holder = s.store.db.transaction().execute(async (trx) => {
+        const forUpdate = s.store.dialect.lockRows ? sql`FOR UPDATE` : sql``;
+        await sql`SELECT id FROM scim_users WHERE id = ${userId} ${forUpdate}`.execute(trx);
+        await sql`SELECT id FROM companies WHERE id = ${s.companyId} ${forUpdate}`.execute(trx);
+        locked();
+        await new Promise((r) => setTimeout(r, ms));
+      });
+      await held;
+      const result = await during();
+      await holder;
+      return result;
+    }
+
+    const waitForSettled = () => new Promise((r) => setTimeout(r, 200));
+
+    const writes: [string, (id: string) => Promise<{ status: number; headers: Record<string, unknown>; body: any }>][] = [
+      ['a PATCH', (id) => s.scim('PATCH', `/scim/v2/Users/${id}`, patchOp({ op: 'replace', path: 'title', value: 'Too late' }))],
+      ['a PUT', (id) => s.scim('PUT', `/scim/v2/Users/${id}`, { schemas: [USER_URN], userName: unique('late') + '@example.com', title: 'Too late' })],
+      ['a DELETE', (id) => s.scim('DELETE', `/scim/v2/Users/${id}`)],
+      ['a create', () => s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: unique('late') + '@example.com' })],
+      [
+        'a Bulk request',
+        (id) =>
+          s.scim('POST', '/scim/v2/Bulk', {
+            schemas: [BULK_REQUEST],
+            Operations: [
+              { method: 'PATCH', path: `/Users/${id}`, data: patchOp({ op: 'replace', path: 'title', value: 'Too late' }) },
+              { method: 'POST', path: '/Users', bulkId: 'b1', data: { schemas: [USER_URN], userName: unique('late') + '@example.com' } },
+            ],
+          }),
+      ],
+    ];
+    for (const [what, send] of writes) {
+      it(`answers ${what} that outlives the timeout with 503 and Retry-After, and writes nothing`, async () => {
+        const user = await createUser(s, { title: 'Before' });
+        const before = await counts(s.store);
+        const res = await whileLocked(user.id, TIMEOUT_MS * 3, () => send(user.id));
+        assertScimError(res as never, 503);
+        assert.ok(Number(res.headers['retry-after']) >= 1);
+        assert.match(res.body.detail, /request /);
+        await waitForSettled();
+        assert.deepEqual(await counts(s.store), before);
+        const now = await s.scim('GET', `/scim/v2/Users/${user.id}`);
+        assert.equal(now.body.title, 'Before');
+        assert.equal(now.body.meta.version, user.meta.version);
+      });
+    }
+
+    it('answers a request that finishes within the timeout as usual', async () => {
+      const user = await createUser(s);
+      const res = await whileLocked(user.id, TIMEOUT_MS / 3, () => s.scim('PATCH', `/scim/v2/Users/${user.id}`, patchOp({ op: 'replace', path: 'title', value: 'In time' })));
+      assert.equal(res.status, 200);
+      assert.equal(res.body.title, 'In time');
+    });
+  });
+}
