@@ -1,0 +1,116 @@
+// No single request may hold the event loop: while the largest requests the limits allow are processed,
+// GET /healthz on another connection keeps answering within 100 ms. A real server process on each store.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { SCIM_LIMITS } from '../../src/scim/limits.ts';
+import { freshPostgresDatabase, request, seedTenant, startServer, tempDir, type RosterServer } from '../support/process.ts';
+
+const BOUND_MS = 100;
+const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+
+/** Polls /healthz one request after another on its own keep-alive connection until `stop`; the slowest. */
+async function slowestHealthz(origin: string, work: Promise<unknown>): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let done = false;
+  void work.finally(() => (done = true));
+  let slowest = 0;
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const started = performance.now();
+      http
+        .get(`${origin}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(performance.now() - started));
+        })
+        .on('error', reject);
+    });
+  await once(); // the connection is open before the work starts
+  while (!done) {
+    slowest = Math.max(slowest, await once());
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await work;
+  agent.destroy();
+  return slowest;
+}
+
+async function stores(): Promise<{ name: string; url: string; cleanup(): Promise<void> }[]> {
+  const dir = tempDir();
+  const list = [{ name: 'sqlite', url: `sqlite:${dir.path}/roster.db`, cleanup: async () => dir.remove() }];
+  const pg = await freshPostgresDatabase();
+  if (pg) list.push({ name: 'postgres', url: pg.url, cleanup: pg.drop });
+  return list;
+}
+
+for (const store of await stores()) {
+  describe(`/healthz under the largest requests on ${store.name}`, () => {
+    let server: RosterServer;
+    let token: string;
+    const scim = (method: string, path: string, body?: unknown) => request(`${server.origin}/scim/v2${path}`, { method, token, ...(body ? { body } : {}) });
+    const users: string[] = [];
+
+    before(async () => {
+      ({ token } = await seedTenant(store.url));
+      server = await startServer({ cwd: tempDir().path, env: { DATABASE_URL: store.url } });
+      const created = await scim('POST', '/Bulk', {
+        schemas: [BULK_REQUEST],
+        Operations: Array.from({ length: SCIM_LIMITS.bulkOperations }, (_, i) => ({
+          method: 'POST', path: '/Users', bulkId: `u${i}`, data: { schemas: [USER_URN], userName: `member-${i}@example.com` },
+        })),
+      });
+      assert.equal(created.status, 200, created.raw);
+      for (const op of (created.body as any).Operations) users.push(String(op.location).split('/').pop()!);
+    });
+    after(async () => {
+      await server?.stop();
+      await store.cleanup();
+    });
+
+    const cases: [string, () => Promise<{ status: number; raw: string }>, number][] = [
+      [
+        `a PATCH of ${SCIM_LIMITS.patchOperations} operations adding emails`,
+        async () =>
+          scim('PATCH', `/Users/${users[0]}`, {
+            schemas: [PATCH_OP],
+            Operations: Array.from({ length: SCIM_LIMITS.patchOperations }, (_, i) => ({ op: 'add', path: 'emails', value: [{ value: `e${i}@example.com`, type: 'other' }] })),
+          }),
+        200,
+      ],
+      [
+        `a Bulk request of ${SCIM_LIMITS.bulkOperations} creates`,
+        async () =>
+          scim('POST', '/Bulk', {
+            schemas: [BULK_REQUEST],
+            Operations: Array.from({ length: SCIM_LIMITS.bulkOperations }, (_, i) => ({
+              method: 'POST', path: '/Users', bulkId: `b${i}`, data: { schemas: [USER_URN], userName: `bulk-${i}@example.com`, emails: [{ value: `bulk-${i}@example.com` }] },
+            })),
+          }),
+        200,
+      ],
+      [
+        `a group PATCH of ${SCIM_LIMITS.patchOperations} member adds`,
+        async () => {
+          const group = await scim('POST', '/Groups', { schemas: [GROUP_URN], displayName: 'Everyone' });
+          return scim('PATCH', `/Groups/${(group.body as any).id}`, {
+            schemas: [PATCH_OP],
+            Operations: users.map((value) => ({ op: 'add', path: 'members', value: [{ value }] })),
+          });
+        },
+        204,
+      ],
+      ['a page of 1,000 users', async () => scim('GET', '/Users?count=1000'), 200],
+    ];
+    for (const [what, send, status] of cases) {
+      it(`answers /healthz within ${BOUND_MS} ms while ${what} runs`, async () => {
+        let answered: { status: number; raw: string } | undefined;
+        const slowest = await slowestHealthz(server.origin, send().then((r) => (answered = r)));
+        assert.equal(answered?.status, status, answered?.raw.slice(0, 500));
+        assert.ok(slowest < BOUND_MS, `the slowest /healthz took ${slowest.toFixed(1)} ms`);
+      });
+    }
+  });
+}
