@@ -2,6 +2,7 @@
 // problem is a ConfigError whose message names the variable and says what it accepts, so `npm start` and the
 // CLI can print it as one line instead of a stack trace.
 import { isIP } from 'node:net';
+import { MAX_RATE_LIMIT } from './provisioning/scim-settings.ts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/open.ts';
 
 export interface Config {
@@ -16,6 +17,10 @@ export interface Config {
   logLevel: string;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** SCIM requests per second per token, unless its setting says otherwise; 0 = unlimited. */
+  scimRateLimit: number;
+  /** How /metrics is exposed: behind a bearer token, on a listener of its own, both, or (neither) not at all. */
+  metrics: { token?: string; listen?: { host: string; port: number } };
 }
 
 export class ConfigError extends Error {
@@ -27,6 +32,10 @@ export class ConfigError extends Error {
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 const DEFAULT_PORT = 8080;
+/** Four times the 25 requests/s Microsoft asks SCIM apps to support per tenant (README "Rate limits"). */
+export const DEFAULT_SCIM_RATE_LIMIT = 100;
+const DEFAULT_METRICS_HOST = '127.0.0.1';
+const DEFAULT_METRICS_PORT = 9464;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function integer(name: string, raw: string, min: number, max: number): number {
@@ -117,6 +126,23 @@ function logLevel(raw: string | undefined): string {
   return level;
 }
 
+function metrics(env: NodeJS.ProcessEnv): Config['metrics'] {
+  const token = env.METRICS_TOKEN?.trim();
+  if (token !== undefined && token !== '' && token.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
+  const separate = Boolean(env.METRICS_HOST?.trim() || env.METRICS_PORT?.trim());
+  return {
+    ...(token ? { token } : {}),
+    ...(separate
+      ? {
+          listen: {
+            host: env.METRICS_HOST?.trim() || DEFAULT_METRICS_HOST,
+            port: env.METRICS_PORT?.trim() ? integer('METRICS_PORT', env.METRICS_PORT, 0, 65535) : DEFAULT_METRICS_PORT,
+          },
+        }
+      : {}),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cert = env.TLS_CERT_FILE;
   const key = env.TLS_KEY_FILE;
@@ -133,5 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(publicUrl ? { publicUrl } : {}),
     logLevel: logLevel(env.LOG_LEVEL),
     bodyLimit: env.BODY_LIMIT ? integer('BODY_LIMIT', env.BODY_LIMIT, 1024, 512 * 1024 * 1024) : DEFAULT_BODY_LIMIT,
+    scimRateLimit: env.SCIM_RATE_LIMIT?.trim() ? integer('SCIM_RATE_LIMIT', env.SCIM_RATE_LIMIT, 0, MAX_RATE_LIMIT) : DEFAULT_SCIM_RATE_LIMIT,
+    metrics: metrics(env),
   };
 }

@@ -32,7 +32,10 @@ declare module 'fastify' {
 export function sendScimError(reply: FastifyReply, e: ScimError): FastifyReply {
   reply.request.scimError = e;
   if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="Roster SCIM", error="invalid_token"');
-  return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(errorBody(e));
+  if (e.retryAfterSeconds !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
+  // A server-side failure names the request, so the operator can find its log lines.
+  const body = errorBody(e.status >= 500 ? new ScimError(e.status, e.scimType, `${e.detail} (request ${reply.request.id})`) : e);
+  return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(body);
 }
 
 export function scimErrorHandler(bodyLimit: number) {
@@ -42,6 +45,6 @@ export function scimErrorHandler(bodyLimit: number) {
     if (known) return sendScimError(reply, known);
     // Never leak the message of an unexpected error; the request id ties the response to the log line.
     request.log.error({ err: error }, 'unhandled error');
-    return sendScimError(reply, new ScimError(500, undefined, `Internal server error (request ${request.id}); the operator can find it in the server log`));
+    return sendScimError(reply, new ScimError(500, undefined, 'Internal server error; the operator can find it in the server log'));
   };
 }
