@@ -3,19 +3,30 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { ScimError } from '../scim/errors.ts';
+import { FailedAuthLimits } from '../provisioning/rate-limits/failed-auth-limits.ts';
+import { TokenLimits } from '../provisioning/rate-limits/token-limits.ts';
 import { ScimRequestRecorder } from '../provisioning/scim-request-stats.ts';
 import type { Store } from '../store/open.ts';
-import { scimErrorHandler, sendScimError } from './errors.ts';
+import { ping } from '../store/ping.ts';
+import { BodyError, scimErrorHandler, sendScimError } from './errors.ts';
 import { trackHandlers } from './in-flight.ts';
+import { Metrics } from './metrics.ts';
+import { metricsRoute } from './metrics-endpoint.ts';
+import { requestIdOf } from './request-id.ts';
 import { scimRoutes } from './scim/routes.ts';
 import { loggerOptions } from './logging.ts';
 
+/** How long /readyz waits for the database. */
+const READY_TIMEOUT_MS = 2_000;
+
 export interface AppDeps {
   store: Store;
-  config: Pick<Config, 'trustProxy' | 'publicUrl' | 'bodyLimit' | 'logLevel' | 'tls'>;
-  /** The clock; tests may pin it. */
+  config: Pick<Config, 'trustProxy' | 'publicUrl' | 'bodyLimit' | 'logLevel' | 'tls' | 'scimRateLimit' | 'metrics'>;
+  /** The metrics /metrics exposes; main.ts shares them with the separate metrics listener. */
+  metrics?: Metrics;
+  /** The clock (also of the rate limits); tests may pin it. */
   now?: () => Date;
-  /** How often request statistics are written (tests shorten it). */
+  /** How often request statistics and rate-limit usage are written (tests shorten it). */
   statsFlushIntervalMs?: number;
   /** false silences request logs (tests). */
   logger?: boolean;
@@ -27,7 +38,7 @@ function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch (e) {
-    throw ScimError.badRequest('invalidSyntax', `The request body is not valid JSON: ${(e as Error).message}`);
+    throw new BodyError(400, 'invalidSyntax', `The request body is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -40,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A hop count N trusts the N proxies nearest to the server (proxy-addr's meaning of a number).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: config.bodyLimit,
+    genReqId: requestIdOf,
     // Endpoint names match in any case (/users as /Users): Microsoft's own SCIM test collection sends them
     // lower-cased. Route parameters — resource ids, which are case-sensitive (RFC 7643 §3.1) — keep their case.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
@@ -49,13 +61,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify closes the server (waiting for open connections) before any onClose hook. Then, in order: the
   // handlers whose clients hung up finish, and what every request recorded is written.
   const handlers = trackHandlers(app);
+  const flushIntervalMs = deps.statsFlushIntervalMs;
   const recorder = new ScimRequestRecorder(deps.store, {
-    ...(deps.statsFlushIntervalMs !== undefined ? { flushIntervalMs: deps.statsFlushIntervalMs } : {}),
+    ...(flushIntervalMs !== undefined ? { flushIntervalMs } : {}),
     onFlushError: (e) => app.log.warn({ err: e }, 'could not write the SCIM request statistics; retrying with the next flush'),
   });
+  const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? new Metrics(deps.store);
+  const tokens = new TokenLimits(deps.store, {
+    defaultLimit: config.scimRateLimit,
+    now,
+    ...(flushIntervalMs !== undefined ? { exchangeIntervalMs: flushIntervalMs } : {}),
+    onExchangeError: (e) => app.log.warn({ err: e }, 'could not share rate-limit usage with the other instances; retrying with the next exchange'),
+  });
+  const limits = { tokens, failedAuth: new FailedAuthLimits(), metrics, now };
   app.addHook('onClose', async () => {
     await handlers.settled();
-    await recorder.close();
+    await Promise.all([recorder.close(), tokens.close()]);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  // The route pattern, not the URL: ids in label values would make a series per resource.
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
 
   // IdPs send application/scim+json or application/json, with or without charset; some send neither. Every
@@ -70,16 +100,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
-  app.setErrorHandler(scimErrorHandler(config.bodyLimit));
+  app.setErrorHandler(scimErrorHandler(config.bodyLimit, (status) => metrics.bodyRejected(status)));
   app.setNotFoundHandler((request, reply) =>
     sendScimError(reply, ScimError.notFound(`No endpoint ${request.method} ${request.url.split('?')[0]}; the SCIM API is under /scim/v2`)),
   );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await ping(deps.store, READY_TIMEOUT_MS);
+      return { status: 'ready' };
+    } catch (e) {
+      request.log.warn({ err: e }, 'readiness check: the database is unreachable');
+      return reply.code(503).send({ status: 'unavailable', detail: `The database did not answer (request ${request.id})` });
+    }
+  });
+  // On this app only with a token and no listener of its own (main.ts serves that one); else 404.
+  if (config.metrics.token && !config.metrics.listen) metricsRoute(app, metrics, config.metrics.token);
 
-  const now = deps.now ?? (() => new Date());
   for (const prefix of ['/scim/v2', '/scim']) {
-    await app.register(scimRoutes, { prefix, store: deps.store, publicUrl: config.publicUrl, now, bodyLimit: config.bodyLimit, recorder });
+    await app.register(scimRoutes, { prefix, store: deps.store, publicUrl: config.publicUrl, now, bodyLimit: config.bodyLimit, recorder, limits, metrics });
   }
   return app;
 }

@@ -4,17 +4,20 @@ import { ScimError, errorBody } from '../scim/errors.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
+/** A request body refused while reading it (too large, empty, not JSON): counted apart in the metrics. */
+export class BodyError extends ScimError {}
+
 /** Fastify's own errors (body parsing, size limits, routing) translated into SCIM terms. */
 function fromFastify(error: FastifyError, bodyLimit: number): ScimError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ScimError(413, undefined, `The request body is larger than the ${bodyLimit} bytes this server accepts`);
+      return new BodyError(413, undefined, `The request body is larger than the ${bodyLimit} bytes this server accepts`);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return ScimError.badRequest('invalidSyntax', 'The request body is empty; a JSON object was expected');
+      return new BodyError(400, 'invalidSyntax', 'The request body is empty; a JSON object was expected');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ScimError(415, undefined, 'Send the body as application/scim+json or application/json');
+      return new BodyError(415, undefined, 'Send the body as application/scim+json or application/json');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return ScimError.badRequest('invalidSyntax', 'The Content-Length header does not match the body');
+      return new BodyError(400, 'invalidSyntax', 'The Content-Length header does not match the body');
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new ScimError(error.statusCode, undefined, error.message);
@@ -38,10 +41,10 @@ export function sendScimError(reply: FastifyReply, e: ScimError): FastifyReply {
   return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(body);
 }
 
-export function scimErrorHandler(bodyLimit: number) {
+export function scimErrorHandler(bodyLimit: number, onBodyRejected: (status: number) => void) {
   return (error: FastifyError | ScimError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof ScimError) return sendScimError(reply, error);
-    const known = fromFastify(error as FastifyError, bodyLimit);
+    const known = error instanceof ScimError ? error : fromFastify(error as FastifyError, bodyLimit);
+    if (known instanceof BodyError) onBodyRejected(known.status);
     if (known) return sendScimError(reply, known);
     // Never leak the message of an unexpected error; the request id ties the response to the log line.
     request.log.error({ err: error }, 'unhandled error');

@@ -2,7 +2,7 @@
 // HTTP injection. `scim(...)` sends a request with the setting's bearer token.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
-import { DEFAULT_BODY_LIMIT } from '../../src/config.ts';
+import { DEFAULT_BODY_LIMIT, DEFAULT_SCIM_RATE_LIMIT, type Config } from '../../src/config.ts';
 import { createCompany } from '../../src/directory/companies.ts';
 import { createScimSetting } from '../../src/provisioning/scim-settings.ts';
 import type { Store } from '../../src/store/open.ts';
@@ -28,11 +28,29 @@ export interface Response {
   raw: string;
 }
 
-export async function startServer(kind: StoreKind, options: { bodyLimit?: number; now?: () => Date; statsFlushIntervalMs?: number } = {}): Promise<TestServer> {
-  const store = await kind.open();
+export interface ServerOptions {
+  bodyLimit?: number;
+  now?: () => Date;
+  statsFlushIntervalMs?: number;
+  /** SCIM_RATE_LIMIT; the server's default unless a test says otherwise. */
+  scimRateLimit?: number;
+  metrics?: Config['metrics'];
+  /** Another server instance on this store (a second process behind the load balancer); close leaves it open. */
+  store?: Store;
+}
+
+export async function startServer(kind: StoreKind, options: ServerOptions = {}): Promise<TestServer> {
+  const store = options.store ?? (await kind.open());
   const app = await buildApp({
     store,
-    config: { trustProxy: false, publicUrl: undefined, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logLevel: 'silent' },
+    config: {
+      trustProxy: false,
+      publicUrl: undefined,
+      bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      logLevel: 'silent',
+      scimRateLimit: options.scimRateLimit ?? DEFAULT_SCIM_RATE_LIMIT,
+      metrics: options.metrics ?? {},
+    },
     logger: false,
     ...(options.now ? { now: options.now } : {}),
     // Request statistics show within a few milliseconds, so tests that read them need not wait a second.
@@ -72,7 +90,7 @@ export async function startServer(kind: StoreKind, options: { bodyLimit?: number
     otherTenant: () => tenant(`Other ${++n}`),
     async close() {
       await app.close();
-      await store.close();
+      if (!options.store) await store.close();
     },
   };
 }

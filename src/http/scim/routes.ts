@@ -5,9 +5,11 @@ import type { ScimRequestRecorder } from '../../provisioning/scim-request-stats.
 import { ScimError } from '../../scim/errors.ts';
 import type { Store } from '../../store/open.ts';
 import { SCIM_CONTENT_TYPE } from '../errors.ts';
-import { authenticateRequest, scimBaseUrl } from './auth.ts';
+import type { Metrics } from '../metrics.ts';
+import { scimBaseUrl } from './auth.ts';
 import { bulkRoutes } from './bulk.ts';
 import { discoveryRoutes } from './discovery.ts';
+import { authenticateLimited, enforceTokenLimit, type RateLimiting } from './rate-limits.ts';
 import { resourceRoutes } from './resources.ts';
 import { searchRoutes } from './search.ts';
 
@@ -19,6 +21,8 @@ export interface ScimRouteOptions {
   bodyLimit: number;
   /** Counts each authenticated request for `roster scim-setting status`. */
   recorder: ScimRequestRecorder;
+  limits: RateLimiting;
+  metrics: Metrics;
 }
 
 declare module 'fastify' {
@@ -52,14 +56,17 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
 
   await app.register(async (secured) => {
     secured.addHook('onRequest', async (request) => {
-      const setting = await authenticateRequest(options.store, request);
+      const setting = await authenticateLimited(options.store, request, options.limits);
       request.scim = { store: options.store, setting, baseUrl: baseUrl(request), now: options.now };
+      // After the context is set, so that a 429 shows in the setting's statistics.
+      enforceTokenLimit(setting, options.limits);
     });
-    // 401s have no setting and are not counted.
+    // 401s (and 429s for failed tokens) have no setting and are not counted.
     secured.addHook('onResponse', async (request, reply) => {
       const context = request.scim;
       if (!context) return;
       const error = request.scimError;
+      options.metrics.scimOutcome(context.setting.id, reply.statusCode);
       options.recorder.record({
         settingId: context.setting.id,
         at: context.now(),
