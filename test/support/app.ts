@@ -35,6 +35,8 @@ export interface ServerOptions {
   /** SCIM_RATE_LIMIT; the server's default unless a test says otherwise. */
   scimRateLimit?: number;
   metrics?: Config['metrics'];
+  /** Where log lines go (at LOG_LEVEL info); without it the server logs nothing. */
+  logStream?: { write(line: string): void };
   /** Another server instance on this store (a second process behind the load balancer); close leaves it open. */
   store?: Store;
 }
@@ -47,11 +49,11 @@ export async function startServer(kind: StoreKind, options: ServerOptions = {}):
       trustProxy: false,
       publicUrl: undefined,
       bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-      logLevel: 'silent',
+      logLevel: options.logStream ? 'info' : 'silent',
       scimRateLimit: options.scimRateLimit ?? DEFAULT_SCIM_RATE_LIMIT,
       metrics: options.metrics ?? {},
     },
-    logger: false,
+    ...(options.logStream ? { logStream: options.logStream } : { logger: false }),
     ...(options.now ? { now: options.now } : {}),
     // Request statistics show within a few milliseconds, so tests that read them need not wait a second.
     statsFlushIntervalMs: options.statsFlushIntervalMs ?? 10,
