@@ -16,6 +16,8 @@ import { TokenBucket } from './token-bucket.ts';
 
 /** A full bucket holds this many seconds of the rate. */
 export const BURST_SECONDS = 2;
+/** Instances read the second this long ago: every instance has written it by then (they write every second). */
+const SHARED_AFTER_SECONDS = 2;
 /** Seconds of usage kept in the database. */
 const KEPT_SECONDS = 10;
 /** Settings tracked at most; an idle one is forgotten after IDLE_MS, by then its bucket is full anyway. */
@@ -124,14 +126,15 @@ export class TokenLimits {
     try {
       if (counts.length) await addAcceptedCounts(this.store, this.instanceId, counts);
     } catch (e) {
-      // One statement, written whole or not at all: the batch is counted again with the next exchange.
-      for (const c of counts) this.count(c.settingId, c.second, c.accepted);
+      // One statement, written whole or not at all: the batch is counted again with the next exchange, but
+      // only the seconds the others will still read, so a database outage does not grow it without end.
+      for (const c of counts) if (c.second >= second(now) - SHARED_AFTER_SECONDS) this.count(c.settingId, c.second, c.accepted);
       this.options.onExchangeError?.(e);
       return;
     }
     try {
       if (counts.length) await pruneUsage(this.store, second(now) - KEPT_SECONDS);
-      if (this.tracked.size) this.others = await readOthersUsage(this.store, this.instanceId, second(now) - 2);
+      if (this.tracked.size) this.others = await readOthersUsage(this.store, this.instanceId, second(now) - SHARED_AFTER_SECONDS);
     } catch (e) {
       this.options.onExchangeError?.(e);
       return;
