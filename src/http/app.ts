@@ -59,7 +59,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;
   // Fastify closes the server (waiting for open connections) before any onClose hook. Then, in order: the
-  // handlers whose clients hung up finish, and what every request recorded is written.
+  // handlers whose clients hung up finish, and what every request recorded is written (the request
+  // statistics; a running rate-limit exchange finishes).
   const handlers = trackHandlers(app);
   const flushIntervalMs = deps.statsFlushIntervalMs;
   const recorder = new ScimRequestRecorder(deps.store, {
