@@ -2,6 +2,7 @@
 // problem is a ConfigError whose message names the variable and says what it accepts, so `npm start` and the
 // CLI can print it as one line instead of a stack trace.
 import { isIP } from 'node:net';
+import { MAX_RATE_LIMIT } from './provisioning/scim-settings.ts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/open.ts';
 
 export interface Config {
@@ -20,6 +21,10 @@ export interface Config {
   requestTimeoutMs: number;
   /** A SCIM handler still running after this many milliseconds is answered 503 and writes nothing. */
   handlerTimeoutMs: number;
+  /** SCIM requests per second per token, unless its setting says otherwise; 0 = unlimited. */
+  scimRateLimit: number;
+  /** How /metrics is exposed: behind a bearer token, on a listener of its own, both, or (neither) not at all. */
+  metrics: { token?: string; listen?: { host: string; port: number } };
 }
 
 export class ConfigError extends Error {
@@ -33,6 +38,10 @@ export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 const DEFAULT_PORT = 8080;
+/** Four times the 25 requests/s Microsoft asks SCIM apps to support per tenant (README "Rate limits"). */
+export const DEFAULT_SCIM_RATE_LIMIT = 100;
+const DEFAULT_METRICS_HOST = '127.0.0.1';
+const DEFAULT_METRICS_PORT = 9464;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function integer(name: string, raw: string, min: number, max: number): number {
@@ -123,6 +132,23 @@ function logLevel(raw: string | undefined): string {
   return level;
 }
 
+function metrics(env: NodeJS.ProcessEnv): Config['metrics'] {
+  const token = env.METRICS_TOKEN?.trim();
+  if (token !== undefined && token !== '' && token.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
+  const separate = Boolean(env.METRICS_HOST?.trim() || env.METRICS_PORT?.trim());
+  return {
+    ...(token ? { token } : {}),
+    ...(separate
+      ? {
+          listen: {
+            host: env.METRICS_HOST?.trim() || DEFAULT_METRICS_HOST,
+            port: env.METRICS_PORT?.trim() ? integer('METRICS_PORT', env.METRICS_PORT, 0, 65535) : DEFAULT_METRICS_PORT,
+          },
+        }
+      : {}),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cert = env.TLS_CERT_FILE;
   const key = env.TLS_KEY_FILE;
@@ -141,5 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: env.BODY_LIMIT ? integer('BODY_LIMIT', env.BODY_LIMIT, 1024, 512 * 1024 * 1024) : DEFAULT_BODY_LIMIT,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS ? integer('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 1000, 3_600_000) : DEFAULT_REQUEST_TIMEOUT_MS,
     handlerTimeoutMs: env.HANDLER_TIMEOUT_MS ? integer('HANDLER_TIMEOUT_MS', env.HANDLER_TIMEOUT_MS, 100, 3_600_000) : DEFAULT_HANDLER_TIMEOUT_MS,
+    scimRateLimit: env.SCIM_RATE_LIMIT?.trim() ? integer('SCIM_RATE_LIMIT', env.SCIM_RATE_LIMIT, 0, MAX_RATE_LIMIT) : DEFAULT_SCIM_RATE_LIMIT,
+    metrics: metrics(env),
   };
 }

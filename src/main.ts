@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
+import { Metrics } from './http/metrics.ts';
+import { metricsServer } from './http/metrics-endpoint.ts';
 import { loadConfig, redactUrl, type Config } from './config.ts';
 import { describeError } from './describe-error.ts';
 import { openStore, type Store } from './store/open.ts';
@@ -32,7 +34,7 @@ function checkTls(tls: NonNullable<Config['tls']>): void {
   }
 }
 
-function drainOnSignals(app: FastifyInstance, store: Store): void {
+function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyInstance | undefined): void {
   let closing = false;
   // While draining, responses ask the client to close the connection instead of reusing it.
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -52,6 +54,7 @@ function drainOnSignals(app: FastifyInstance, store: Store): void {
     const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
     try {
       await app.close();
+      await metricsApp?.close();
       await store.close();
     } catch (e) {
       app.log.error({ err: e }, 'shutdown failed');
@@ -82,14 +85,22 @@ async function main(): Promise<void> {
     return fail(`cannot open DATABASE_URL ${redactUrl(config.databaseUrl)}: ${describeError(e)}`);
   }
 
-  const app = await buildApp({ store, config });
-  drainOnSignals(app, store);
-  try {
-    await app.listen({ host: config.host, port: config.port });
-  } catch (e) {
-    await store.close().catch(() => undefined);
-    fail(`cannot listen on ${config.host}:${config.port}: ${describeError(e)}`);
-  }
+  const metrics = new Metrics(store);
+  const app = await buildApp({ store, config, metrics });
+  const listen = config.metrics.listen;
+  const metricsApp = listen && metricsServer(metrics, config.metrics.token);
+  drainOnSignals(app, store, metricsApp);
+  const listenOn = async (server: FastifyInstance, host: string, port: number) => {
+    try {
+      await server.listen({ host, port });
+    } catch (e) {
+      await store.close().catch(() => undefined);
+      fail(`cannot listen on ${host}:${port}: ${describeError(e)}`);
+    }
+  };
+  await listenOn(app, config.host, config.port);
+  // The metrics listener serves /metrics only, on its own address (METRICS_HOST/METRICS_PORT).
+  if (metricsApp && listen) await listenOn(metricsApp, listen.host, listen.port);
 }
 
 await main();

@@ -7,8 +7,10 @@ import { createCompany, requireCompany } from '../directory/companies.ts';
 import {
   createScimSetting,
   listCompanyScimSettings,
+  MAX_RATE_LIMIT,
   revokeScimToken,
   rotateScimToken,
+  setScimRateLimit,
   type ScimSettingRow,
 } from '../provisioning/scim-settings.ts';
 import { scimSettingStatus, type ScimSettingStatus } from '../provisioning/scim-request-stats.ts';
@@ -39,6 +41,7 @@ function settingJson(config: Config, s: ScimSettingRow) {
     createdAt: s.createdAt,
     rotatedAt: s.rotatedAt,
     revokedAt: s.revokedAt,
+    rateLimit: s.rateLimit,
   };
 }
 
@@ -64,6 +67,20 @@ function wholeNumber(value: string): number {
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number ≥ 0');
   return n;
 }
+
+/** Requests per second, 0 for unlimited, or `default` for the server's SCIM_RATE_LIMIT. (Commander turns a
+ *  parsed null into '', hence the word; `limitOf` makes it null.) */
+function rateLimit(value: string): number | 'default' {
+  if (value.trim().toLowerCase() === 'default') return 'default';
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n <= MAX_RATE_LIMIT)) throw new InvalidArgumentError(`expected a whole number from 0 (unlimited) to ${MAX_RATE_LIMIT}, or default`);
+  return n;
+}
+
+const limitOf = (parsed: number | 'default' | undefined) => (parsed === undefined || parsed === 'default' ? null : parsed);
+const RATE_LIMIT_HELP = "requests per second for this setting's token: a whole number, 0 for unlimited, or default (SCIM_RATE_LIMIT)";
+const rateLimitText = (s: ScimSettingRow) =>
+  s.rateLimit === null ? 'the server default (SCIM_RATE_LIMIT)' : s.rateLimit === 0 ? 'unlimited' : `${s.rateLimit} requests per second`;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -119,7 +136,8 @@ setting
   .option('--group-name <name>', 'platform group that provisioned users join')
   .option('--group-by <field>', 'group users by the value of this field')
   .option('--sync-groups', 'synchronise groups with the identity provider')
-  .action((o: { company: string; name: string; map: string[]; groupName?: string; groupBy?: string; syncGroups?: boolean }) =>
+  .option('--rate-limit <n>', RATE_LIMIT_HELP, rateLimit)
+  .action((o: { company: string; name: string; map: string[]; groupName?: string; groupBy?: string; syncGroups?: boolean; rateLimit?: number | 'default' }) =>
     run(async (store, config) => {
       const { setting: s, token } = await createScimSetting(store, {
         companyId: o.company,
@@ -128,6 +146,7 @@ setting
         ...(o.groupName !== undefined ? { groupName: o.groupName } : {}),
         ...(o.groupBy !== undefined ? { groupBy: o.groupBy } : {}),
         syncGroups: Boolean(o.syncGroups),
+        rateLimit: limitOf(o.rateLimit),
       });
       const shown = { ...settingJson(config, s), token };
       return {
@@ -147,6 +166,16 @@ setting
         ? settings.map((s) => `${s.id}  ${s.name}  ${s.tokenPrefix}…  ${s.revokedAt ? `revoked ${s.revokedAt}` : 'active'}`).join('\n')
         : 'No SCIM settings';
       return { json: settings, text };
+    }),
+  );
+setting
+  .command('update <id>')
+  .description("Change a setting; the token's new rate limit applies from its next request, on every server instance")
+  .requiredOption('--rate-limit <n>', RATE_LIMIT_HELP, rateLimit)
+  .action((id: string, o: { rateLimit: number | 'default' }) =>
+    run(async (store, config) => {
+      const s = await setScimRateLimit(store, id, limitOf(o.rateLimit));
+      return { json: settingJson(config, s), text: `Rate limit of ${s.name} (${s.id}): ${rateLimitText(s)}` };
     }),
   );
 setting

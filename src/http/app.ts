@@ -3,19 +3,31 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_HANDLER_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, type Config } from '../config.ts';
 import { ScimError } from '../scim/errors.ts';
+import { FailedAuthLimits } from '../provisioning/rate-limits/failed-auth-limits.ts';
+import { TokenLimits } from '../provisioning/rate-limits/token-limits.ts';
 import { ScimRequestRecorder } from '../provisioning/scim-request-stats.ts';
 import type { Store } from '../store/open.ts';
-import { MAX_PARAM_LENGTH, scimClientErrorHandler, scimErrorHandler, sendScimError } from './errors.ts';
+import { ping } from '../store/ping.ts';
+import { BodyError, MAX_PARAM_LENGTH, scimClientErrorHandler, scimErrorHandler, sendScimError } from './errors.ts';
 import { trackHandlers } from './in-flight.ts';
+import { Metrics } from './metrics.ts';
+import { metricsRoute } from './metrics-endpoint.ts';
+import { requestIdOf } from './request-id.ts';
 import { scimRoutes } from './scim/routes.ts';
 import { loggerOptions } from './logging.ts';
 
+/** How long /readyz waits for the database. */
+const READY_TIMEOUT_MS = 2_000;
+
 export interface AppDeps {
   store: Store;
-  config: Pick<Config, 'trustProxy' | 'publicUrl' | 'bodyLimit' | 'logLevel' | 'tls'> & Partial<Pick<Config, 'requestTimeoutMs' | 'handlerTimeoutMs'>>;
-  /** The clock; tests may pin it. */
+  config: Pick<Config, 'trustProxy' | 'publicUrl' | 'bodyLimit' | 'logLevel' | 'tls' | 'scimRateLimit' | 'metrics'> &
+    Partial<Pick<Config, 'requestTimeoutMs' | 'handlerTimeoutMs'>>;
+  /** The metrics /metrics exposes; main.ts shares them with the separate metrics listener. */
+  metrics?: Metrics;
+  /** The clock (also of the rate limits); tests may pin it. */
   now?: () => Date;
-  /** How often request statistics are written (tests shorten it). */
+  /** How often request statistics and rate-limit usage are written (tests shorten it). */
   statsFlushIntervalMs?: number;
   /** false silences request logs (tests). */
   logger?: boolean;
@@ -27,7 +39,7 @@ function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch (e) {
-    throw ScimError.badRequest('invalidSyntax', `The request body is not valid JSON: ${(e as Error).message}`);
+    throw new BodyError(400, 'invalidSyntax', `The request body is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -39,6 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Node checks request deadlines on an interval (30 s by default): once a second keeps a trickled body from
   // holding its socket much past REQUEST_TIMEOUT_MS. Headers must arrive within the same time.
   const serverOptions = { connectionsCheckingInterval: 1000, headersTimeout: requestTimeoutMs };
+  const metrics = deps.metrics ?? new Metrics(deps.store);
+  const errorHandler = scimErrorHandler(config.bodyLimit, (status) => metrics.bodyRejected(status));
   const app = Fastify({
     logger: deps.logger === false ? false : { ...loggerOptions(config.logLevel), ...(deps.logStream ? { stream: deps.logStream } : {}) },
     // A hop count N trusts the N proxies nearest to the server (proxy-addr's meaning of a number).
@@ -49,7 +63,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Node's parser errors (a malformed request, headers over 16 KB, a request that did not arrive in time)
     // and Fastify's URL errors answer as SCIM errors too.
     clientErrorHandler: scimClientErrorHandler(requestTimeoutMs),
-    frameworkErrors: (error, request, reply) => scimErrorHandler(config.bodyLimit)(error, request, reply),
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+    genReqId: requestIdOf,
     // Endpoint names match in any case (/users as /Users): Microsoft's own SCIM test collection sends them
     // lower-cased. Route parameters — resource ids, which are case-sensitive (RFC 7643 §3.1) — keep their case.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
@@ -57,15 +72,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(config.tls ? { https: { ...serverOptions, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;
   // Fastify closes the server (waiting for open connections) before any onClose hook. Then, in order: the
-  // handlers whose clients hung up finish, and what every request recorded is written.
+  // handlers whose clients hung up finish, and what every request recorded is written (the request
+  // statistics; a running rate-limit exchange finishes).
   const handlers = trackHandlers(app);
+  const flushIntervalMs = deps.statsFlushIntervalMs;
   const recorder = new ScimRequestRecorder(deps.store, {
-    ...(deps.statsFlushIntervalMs !== undefined ? { flushIntervalMs: deps.statsFlushIntervalMs } : {}),
+    ...(flushIntervalMs !== undefined ? { flushIntervalMs } : {}),
     onFlushError: (e) => app.log.warn({ err: e }, 'could not write the SCIM request statistics; retrying with the next flush'),
   });
+  const now = deps.now ?? (() => new Date());
+  const tokens = new TokenLimits(deps.store, {
+    defaultLimit: config.scimRateLimit,
+    now,
+    ...(flushIntervalMs !== undefined ? { exchangeIntervalMs: flushIntervalMs } : {}),
+    onExchangeError: (e) => app.log.warn({ err: e }, 'could not share rate-limit usage with the other instances; retrying with the next exchange'),
+  });
+  const limits = { tokens, failedAuth: new FailedAuthLimits(), metrics, now };
   app.addHook('onClose', async () => {
     await handlers.settled();
-    await recorder.close();
+    await Promise.all([recorder.close(), tokens.close()]);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  // The route pattern, not the URL: ids in label values would make a series per resource.
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
 
   // IdPs send application/scim+json or application/json, with or without charset; some send neither. Every
@@ -80,14 +113,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
-  app.setErrorHandler(scimErrorHandler(config.bodyLimit));
+  app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
     sendScimError(reply, ScimError.notFound(`No endpoint ${request.method} ${request.url.split('?')[0]}; the SCIM API is under /scim/v2`)),
   );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await ping(deps.store, READY_TIMEOUT_MS);
+      return { status: 'ready' };
+    } catch (e) {
+      request.log.warn({ err: e }, 'readiness check: the database is unreachable');
+      return reply.code(503).send({ status: 'unavailable', detail: `The database did not answer (request ${request.id})` });
+    }
+  });
+  // On this app only with a token and no listener of its own (main.ts serves that one); else 404.
+  if (config.metrics.token && !config.metrics.listen) metricsRoute(app, metrics, config.metrics.token);
 
-  const now = deps.now ?? (() => new Date());
   for (const prefix of ['/scim/v2', '/scim']) {
     await app.register(scimRoutes, {
       prefix,
@@ -97,6 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       bodyLimit: config.bodyLimit,
       handlerTimeoutMs: config.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
       recorder,
+      limits,
+      metrics,
     });
   }
   return app;

@@ -10,26 +10,22 @@ import { sendScimError } from './errors.ts';
 /** How long a client should wait before retrying a request that timed out. */
 const RETRY_AFTER_SECONDS = 5;
 
-export function timedOut(timeoutMs: number, requestId: string): ScimError {
-  return new ScimError(
-    503,
-    undefined,
-    `The request took longer than ${timeoutMs / 1000} seconds and was stopped before it changed anything (request ${requestId}); retry it`,
-    RETRY_AFTER_SECONDS,
-  );
+/** sendScimError adds the request id to the detail, as to every 5xx. */
+export function timedOut(timeoutMs: number): ScimError {
+  return new ScimError(503, undefined, `The request took longer than ${timeoutMs / 1000} seconds and was stopped before it changed anything; retry it`, RETRY_AFTER_SECONDS);
 }
 
 export function startDeadline(reply: FastifyReply, timeoutMs: number): Deadline & { clear(): void } {
   const at = Date.now() + timeoutMs;
   let committed = false;
   const timer = setTimeout(() => {
-    if (!committed) sendScimError(reply, timedOut(timeoutMs, reply.request.id));
+    if (!committed) sendScimError(reply, timedOut(timeoutMs));
   }, timeoutMs);
   timer.unref();
   return {
     expired: () => Date.now() >= at,
     beforeCommit() {
-      if (Date.now() >= at) throw timedOut(timeoutMs, reply.request.id);
+      if (Date.now() >= at) throw timedOut(timeoutMs);
       committed = true;
     },
     clear: () => clearTimeout(timer),

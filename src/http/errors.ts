@@ -11,17 +11,20 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 /** Longest route parameter (a resource id) the router accepts; ids Roster issues are UUIDs. */
 export const MAX_PARAM_LENGTH = 1024;
 
+/** A request body refused while reading it (too large, empty, not JSON): counted apart in the metrics. */
+export class BodyError extends ScimError {}
+
 /** Fastify's own errors (body parsing, size limits, routing) translated into SCIM terms. */
 function fromFastify(error: FastifyError, bodyLimit: number): ScimError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ScimError(413, undefined, `The request body is larger than the ${bodyLimit} bytes this server accepts`);
+      return new BodyError(413, undefined, `The request body is larger than the ${bodyLimit} bytes this server accepts`);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return ScimError.badRequest('invalidSyntax', 'The request body is empty; a JSON object was expected');
+      return new BodyError(400, 'invalidSyntax', 'The request body is empty; a JSON object was expected');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ScimError(415, undefined, 'Send the body as application/scim+json or application/json');
+      return new BodyError(415, undefined, 'Send the body as application/scim+json or application/json');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return ScimError.badRequest('invalidSyntax', 'The Content-Length header does not match the body');
+      return new BodyError(400, 'invalidSyntax', 'The Content-Length header does not match the body');
     case 'FST_ERR_BAD_URL':
       return ScimError.badRequest('invalidPath', 'The request URL is not valid: a percent-encoded sequence in its path is malformed or not UTF-8');
     case 'FST_ERR_MAX_PARAM_LENGTH':
@@ -50,17 +53,19 @@ export function sendScimError(reply: FastifyReply, e: ScimError): FastifyReply {
     reply.header('Connection', 'close');
   }
   if (e.retryAfterSeconds !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
-  return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(errorBody(e));
+  // A server-side failure names the request, so the operator can find its log lines.
+  const body = errorBody(e.status >= 500 ? new ScimError(e.status, e.scimType, `${e.detail} (request ${reply.request.id})`) : e);
+  return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(body);
 }
 
-export function scimErrorHandler(bodyLimit: number) {
+export function scimErrorHandler(bodyLimit: number, onBodyRejected: (status: number) => void) {
   return (error: FastifyError | ScimError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof ScimError) return sendScimError(reply, error);
-    const known = fromFastify(error as FastifyError, bodyLimit);
+    const known = error instanceof ScimError ? error : fromFastify(error as FastifyError, bodyLimit);
+    if (known instanceof BodyError) onBodyRejected(known.status);
     if (known) return sendScimError(reply, known);
     // Never leak the message of an unexpected error; the request id ties the response to the log line.
     request.log.error({ err: error }, 'unhandled error');
-    return sendScimError(reply, new ScimError(500, undefined, `Internal server error (request ${request.id}); the operator can find it in the server log`));
+    return sendScimError(reply, new ScimError(500, undefined, 'Internal server error; the operator can find it in the server log'));
   };
 }
 

@@ -12,6 +12,7 @@ import {
   listScimSettings,
   replaceToken,
   revokeScimSetting,
+  setRateLimit,
   type FieldMapping,
   type ScimSettingRow,
 } from '../store/scim-settings.ts';
@@ -25,7 +26,12 @@ export interface NewScimSetting {
   groupName?: string;
   groupBy?: string;
   syncGroups?: boolean;
+  /** Requests per second for this setting's token; null or absent = the server default, 0 = unlimited. */
+  rateLimit?: number | null;
 }
+
+/** The largest per-setting rate limit, as for SCIM_RATE_LIMIT. */
+export const MAX_RATE_LIMIT = 1_000_000;
 
 export type { ScimSettingRow };
 
@@ -52,6 +58,7 @@ export async function createScimSetting(
   const mappings = (input.mappings ?? []).map(parseMapping);
   const duplicate = mappings.find((m, i) => mappings.findIndex((n) => n.field === m.field) !== i);
   if (duplicate) throw new AdminError('invalid', `Field "${duplicate.field}" is mapped twice`);
+  const rateLimit = checkedRateLimit(input.rateLimit ?? null);
   const issued = issueToken();
   const setting: ScimSettingRow = {
     id: randomUUID(),
@@ -65,6 +72,7 @@ export async function createScimSetting(
     createdAt: now.toISOString(),
     rotatedAt: null,
     revokedAt: null,
+    rateLimit,
   };
   try {
     await insertScimSetting(store, setting, issued.hash);
@@ -73,6 +81,22 @@ export async function createScimSetting(
     throw e;
   }
   return { setting, token: issued.token };
+}
+
+function checkedRateLimit(limit: number | null): number | null {
+  if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_RATE_LIMIT)) {
+    throw new AdminError('invalid', `A rate limit is a whole number of requests per second from 0 (unlimited) to ${MAX_RATE_LIMIT}, got ${limit}`);
+  }
+  return limit;
+}
+
+/** Sets the requests per second the setting's token may send (null = the server default), from its next request
+ *  on every instance (each reads the setting with every request). */
+export async function setScimRateLimit(store: Store, id: string, rateLimit: number | null): Promise<ScimSettingRow> {
+  const limit = checkedRateLimit(rateLimit);
+  const setting = await requireScimSetting(store, id);
+  if (setting.revokedAt || !(await setRateLimit(store, id, limit))) throw new AdminError('conflict', `SCIM setting ${id} is revoked; create a new one`);
+  return { ...setting, rateLimit: limit };
 }
 
 export async function requireScimSetting(store: Store, id: string): Promise<ScimSettingRow> {

@@ -8,12 +8,22 @@ import { postgresDialect, sqliteDialect, type StoreDialect } from './dialect.ts'
 import type { Database } from './schema.ts';
 import * as m001 from './migrations/001_scim_core.ts';
 import * as m002 from './migrations/002_scim_request_stats.ts';
+import * as m003 from './migrations/003_rate_limits.ts';
 import { seedSqlitePlannerStats } from './planner-stats.ts';
 
 export interface Store {
   db: Kysely<Database>;
   dialect: StoreDialect;
+  /** What /metrics reports about the database; each adapter fills in what it has. */
+  stats: StoreStats;
   close(): Promise<void>;
+}
+
+export interface StoreStats {
+  /** PostgreSQL: the pool's connections, read when metrics are collected. */
+  pool?: () => { total: number; idle: number; waiting: number };
+  /** SQLite: waits for another connection's write lock, added to by the code that waits. */
+  busyWaits?: { count: number; seconds: number };
 }
 
 /** Runs `work` in a transaction, or inside the caller's when `store` is already one (Kysely cannot nest). */
@@ -40,6 +50,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 const migrations: Record<string, (d: StoreDialect) => Migration> = {
   '001_scim_core': (d) => ({ up: (db) => m001.up(db, d) }),
   '002_scim_request_stats': (d) => ({ up: (db) => m002.up(db, d) }),
+  '003_rate_limits': (d) => ({ up: (db) => m003.up(db, d) }),
 };
 
 export async function openStore(url: string, options: { schema?: string; poolSize?: number } = {}): Promise<Store> {
@@ -67,7 +78,7 @@ function openSqlite(path: string): Store {
   conn.pragma('cache_size = -65536');
   conn.pragma('mmap_size = 268435456');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(conn) }) });
-  return { db, dialect: sqliteDialect, close: () => db.destroy() };
+  return { db, dialect: sqliteDialect, stats: { busyWaits: { count: 0, seconds: 0 } }, close: () => db.destroy() };
 }
 
 /**
@@ -104,7 +115,8 @@ function openPostgres(url: string, options: { schema?: string; poolSize?: number
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
-  return { db, dialect: postgresDialect, close: () => db.destroy() };
+  const occupancy = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return { db, dialect: postgresDialect, stats: { pool: occupancy }, close: () => db.destroy() };
 }
 
 /**

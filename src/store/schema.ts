@@ -38,6 +38,17 @@ export interface ScimSettingsTable {
   last_error_detail: ColumnType<string | null, string | null | undefined, string | null>;
   last_error_method: ColumnType<string | null, string | null | undefined, string | null>;
   last_error_path: ColumnType<string | null, string | null | undefined, string | null>;
+  // 003: requests per second for this token; null = the server default (SCIM_RATE_LIMIT), 0 = unlimited.
+  rate_limit: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** 003: requests each instance accepted per token and second (store/rate-usage.ts). */
+export interface ScimRateUsageTable {
+  scim_setting_id: string;
+  /** Unix seconds; pg returns bigint as a string. */
+  second: ColumnType<number | string, number, number>;
+  instance_id: string;
+  accepted: number;
 }
 
 /** 002: SCIM requests per setting and UTC hour (`hour` is e.g. 2026-11-29T02:00:00.000Z). */
@@ -95,6 +106,7 @@ export interface Database {
   companies: CompaniesTable;
   scim_settings: ScimSettingsTable;
   scim_request_stats: ScimRequestStatsTable;
+  scim_rate_usage: ScimRateUsageTable;
   scim_users: ScimUsersTable;
   scim_user_emails: ScimUserEmailsTable;
   scim_groups: ScimGroupsTable;

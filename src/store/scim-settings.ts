@@ -19,6 +19,8 @@ export interface ScimSettingRow {
   createdAt: string;
   rotatedAt: string | null;
   revokedAt: string | null;
+  /** Requests per second for this setting's token; null = the server default, 0 = unlimited. */
+  rateLimit: number | null;
 }
 
 function toRow(store: Store, r: Selectable<ScimSettingsTable>): ScimSettingRow {
@@ -34,6 +36,7 @@ function toRow(store: Store, r: Selectable<ScimSettingsTable>): ScimSettingRow {
     createdAt: r.created_at,
     rotatedAt: r.rotated_at,
     revokedAt: r.revoked_at,
+    rateLimit: r.rate_limit,
   };
 }
 
@@ -53,6 +56,7 @@ export async function insertScimSetting(store: Store, s: ScimSettingRow, tokenHa
       created_at: s.createdAt,
       rotated_at: null,
       revoked_at: null,
+      rate_limit: s.rateLimit,
     })
     .execute();
 }
@@ -100,6 +104,17 @@ export async function revokeScimSetting(store: Store, id: string, now: string): 
   const result = await store.db
     .updateTable('scim_settings')
     .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Sets the setting's rate limit (null = the server default); false when it is revoked or unknown. */
+export async function setRateLimit(store: Store, id: string, rateLimit: number | null): Promise<boolean> {
+  const result = await store.db
+    .updateTable('scim_settings')
+    .set({ rate_limit: rateLimit })
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();

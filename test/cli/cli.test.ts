@@ -190,6 +190,10 @@ describe('roster, refusing what it cannot do', { concurrency: 4 }, () => {
     ['a --license-limit that is not a whole number', () => ['company', 'create', '--name', 'X', '--license-limit', '12.5'], 2, 'invalid', /--license-limit <n>' argument '12\.5' is invalid/],
     ['an allowed domain that is not a domain name', () => ['company', 'create', '--name', 'X', '--allowed-domains', 'a.com,https://b.com'], 2, 'invalid', /^"https:\/\/b\.com" is not a domain name/],
     ['a missing required option', () => ['company', 'create'], 2, 'invalid', /required option '--name <name>' not specified/],
+    ['a --rate-limit that is not a whole number', () => ['scim-setting', 'create', '--company', companyId, '--name', 'Okta', '--rate-limit', 'fast'], 2, 'invalid', /--rate-limit <n>' argument 'fast' is invalid\. expected a whole number from 0 \(unlimited\) to 1000000, or default/],
+    ['a negative --rate-limit on update', () => ['scim-setting', 'update', NO_SUCH, '--rate-limit', '-5'], 2, 'invalid', /--rate-limit <n>' argument '-5' is invalid/],
+    ['an update without --rate-limit', () => ['scim-setting', 'update', NO_SUCH], 2, 'invalid', /required option '--rate-limit <n>' not specified/],
+    ['an update of an unknown SCIM setting id', () => ['scim-setting', 'update', NO_SUCH, '--rate-limit', '5'], 3, 'notFound', /^No SCIM setting with id 00000000-/],
   ];
   for (const [what, args, code, kind, message] of cases) {
     it(`exits ${code} on ${what}, with the message on stderr and as a JSON error with --json`, async () => {

@@ -61,7 +61,7 @@ for (const kind of storeKinds()) {
           await sql`ALTER TABLE scim_users RENAME TO scim_users_gone`.execute(broken.store.db);
           const res = await broken.scim('GET', `/scim/v2/Users/${u.id}`);
           assertScimError(res, 500);
-          assert.match(res.body.detail, /^Internal server error \(request [^)]+\)/);
+          assert.match(res.body.detail, /^Internal server error; .* \(request [^)]+\)$/);
           assert.doesNotMatch(res.raw, /scim_users|relation|no such table|SQLITE/i);
           await sql`ALTER TABLE scim_users_gone RENAME TO scim_users`.execute(broken.store.db);
         } finally {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/http/app.ts';
-import { DEFAULT_BODY_LIMIT } from '../../src/config.ts';
+import { DEFAULT_BODY_LIMIT, DEFAULT_SCIM_RATE_LIMIT } from '../../src/config.ts';
 import { createCompany } from '../../src/directory/companies.ts';
 import { createScimSetting, revokeScimToken, rotateScimToken } from '../../src/provisioning/scim-settings.ts';
 import { hashToken } from '../../src/provisioning/tokens.ts';
@@ -171,7 +171,7 @@ for (const kind of storeKinds()) {
         const store = await kind.open();
         const app = await buildApp({
           store,
-          config: { trustProxy: false, publicUrl: undefined, bodyLimit: DEFAULT_BODY_LIMIT, logLevel: 'trace' },
+          config: { trustProxy: false, publicUrl: undefined, bodyLimit: DEFAULT_BODY_LIMIT, logLevel: 'trace', scimRateLimit: DEFAULT_SCIM_RATE_LIMIT, metrics: {} },
           logStream: { write: (line) => void lines.push(line) },
         });
         try {

@@ -16,6 +16,19 @@ describe('the configuration', () => {
     assert.equal(config.publicUrl, undefined);
   });
 
+  it('limits each SCIM token to 100 requests per second unless SCIM_RATE_LIMIT says otherwise (0 = unlimited)', () => {
+    assert.equal(loadConfig({}).scimRateLimit, 100);
+    assert.equal(loadConfig({ SCIM_RATE_LIMIT: '250' }).scimRateLimit, 250);
+    assert.equal(loadConfig({ SCIM_RATE_LIMIT: '0' }).scimRateLimit, 0);
+  });
+
+  it('exposes no /metrics by default, behind METRICS_TOKEN on the app, or on 127.0.0.1:9464 with METRICS_HOST or METRICS_PORT', () => {
+    assert.deepEqual(loadConfig({}).metrics, {});
+    assert.deepEqual(loadConfig({ METRICS_TOKEN: 'a-long-metrics-token' }).metrics, { token: 'a-long-metrics-token' });
+    assert.deepEqual(loadConfig({ METRICS_PORT: '9100' }).metrics, { listen: { host: '127.0.0.1', port: 9100 } });
+    assert.deepEqual(loadConfig({ METRICS_HOST: '0.0.0.0' }).metrics, { listen: { host: '0.0.0.0', port: 9464 } });
+  });
+
   it('accepts relative and absolute sqlite: paths and postgres:// URLs as DATABASE_URL', () => {
     for (const url of ['sqlite:roster.db', 'sqlite:./var/r.db', 'sqlite:/var/lib/roster/r.db', 'postgres://postgres@127.0.0.1:5432/test', 'postgresql://u:p@db/roster']) {
       assert.equal(loadConfig({ DATABASE_URL: url }).databaseUrl, url);
@@ -49,6 +62,10 @@ describe('the configuration', () => {
     ['a TRUST_PROXY list with a host name', { TRUST_PROXY: '10.0.0.1,proxy.internal' }, /"proxy\.internal" is none of these/],
     ['a TRUST_PROXY CIDR with too many bits', { TRUST_PROXY: '10.0.0.0/33' }, /"10\.0\.0\.0\/33" is none of these/],
     ['a BODY_LIMIT below 1 KiB', { BODY_LIMIT: '10' }, /^BODY_LIMIT must be a whole number from 1024/],
+    ['a SCIM_RATE_LIMIT that is not a whole number', { SCIM_RATE_LIMIT: '2.5' }, /^SCIM_RATE_LIMIT must be a whole number from 0 to 1000000, got "2\.5"$/],
+    ['a negative SCIM_RATE_LIMIT', { SCIM_RATE_LIMIT: '-1' }, /^SCIM_RATE_LIMIT must be a whole number from 0 to 1000000/],
+    ['a METRICS_PORT out of range', { METRICS_PORT: '70000' }, /^METRICS_PORT must be a whole number from 0 to 65535, got "70000"$/],
+    ['a METRICS_TOKEN shorter than 16 characters', { METRICS_TOKEN: 'secret' }, /^METRICS_TOKEN must be at least 16 characters$/],
   ];
   for (const [what, env, message] of rejected) {
     it(`rejects ${what} with a message naming the variable`, () => {

@@ -2,7 +2,7 @@
 // HTTP injection. `scim(...)` sends a request with the setting's bearer token.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
-import { DEFAULT_BODY_LIMIT } from '../../src/config.ts';
+import { DEFAULT_BODY_LIMIT, type Config } from '../../src/config.ts';
 import { createCompany } from '../../src/directory/companies.ts';
 import { createScimSetting } from '../../src/provisioning/scim-settings.ts';
 import type { Store } from '../../src/store/open.ts';
@@ -28,21 +28,36 @@ export interface Response {
   raw: string;
 }
 
-export async function startServer(
-  kind: StoreKind,
-  options: { bodyLimit?: number; now?: () => Date; statsFlushIntervalMs?: number; handlerTimeoutMs?: number } = {},
-): Promise<TestServer> {
-  const store = await kind.open();
+export interface ServerOptions {
+  bodyLimit?: number;
+  now?: () => Date;
+  statsFlushIntervalMs?: number;
+  /** HANDLER_TIMEOUT_MS. */
+  handlerTimeoutMs?: number;
+  /** SCIM_RATE_LIMIT. Unlimited unless a test sets it: tests send hundreds of requests a second through
+   *  injection, often under a pinned clock that never refills a bucket; the IdP replays run at the default. */
+  scimRateLimit?: number;
+  metrics?: Config['metrics'];
+  /** Where log lines go (at LOG_LEVEL info); without it the server logs nothing. */
+  logStream?: { write(line: string): void };
+  /** Another server instance on this store (a second process behind the load balancer); close leaves it open. */
+  store?: Store;
+}
+
+export async function startServer(kind: StoreKind, options: ServerOptions = {}): Promise<TestServer> {
+  const store = options.store ?? (await kind.open());
   const app = await buildApp({
     store,
     config: {
       trustProxy: false,
       publicUrl: undefined,
       bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-      logLevel: 'silent',
+      logLevel: options.logStream ? 'info' : 'silent',
+      scimRateLimit: options.scimRateLimit ?? 0,
+      metrics: options.metrics ?? {},
       ...(options.handlerTimeoutMs ? { handlerTimeoutMs: options.handlerTimeoutMs } : {}),
     },
-    logger: false,
+    ...(options.logStream ? { logStream: options.logStream } : { logger: false }),
     ...(options.now ? { now: options.now } : {}),
     // Request statistics show within a few milliseconds, so tests that read them need not wait a second.
     statsFlushIntervalMs: options.statsFlushIntervalMs ?? 10,
@@ -81,7 +96,7 @@ export async function startServer(
     otherTenant: () => tenant(`Other ${++n}`),
     async close() {
       await app.close();
-      await store.close();
+      if (!options.store) await store.close();
     },
   };
 }

@@ -21,7 +21,7 @@ export const SERVER = join(ROOT, 'bin/server.mjs');
 export const CLI = join(ROOT, 'bin/roster.mjs');
 
 /** The variables Roster reads, removed from the inherited environment so a developer's shell cannot leak in. */
-const ROSTER_VARIABLES = ['HOST', 'PORT', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY', 'PUBLIC_URL', 'LOG_LEVEL', 'BODY_LIMIT'];
+const ROSTER_VARIABLES = ['HOST', 'PORT', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY', 'PUBLIC_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'SCIM_RATE_LIMIT', 'METRICS_TOKEN', 'METRICS_HOST', 'METRICS_PORT'];
 
 export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env };

@@ -12,7 +12,7 @@ export async function bulkRoutes(app: FastifyInstance, options: { bodyLimit: num
       maxOperations: bulkMaxOperations,
       unexpected(error) {
         request.log.error({ err: error }, 'unhandled error in a bulk operation');
-        return new ScimError(500, undefined, `Internal server error (request ${request.id}); the operator can find it in the server log`);
+        return new ScimError(500, undefined, `Internal server error in this operation (request ${request.id}); the operator can find it in the server log`);
       },
     });
     return sendScim(reply, 200, { schemas: [BULK_RESPONSE_URN], Operations: operations });

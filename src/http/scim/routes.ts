@@ -6,9 +6,11 @@ import { ScimError } from '../../scim/errors.ts';
 import type { Store } from '../../store/open.ts';
 import { SCIM_CONTENT_TYPE } from '../errors.ts';
 import { startDeadline } from '../deadline.ts';
-import { authenticateRequest, scimBaseUrl } from './auth.ts';
+import type { Metrics } from '../metrics.ts';
+import { scimBaseUrl } from './auth.ts';
 import { bulkRoutes } from './bulk.ts';
 import { discoveryRoutes } from './discovery.ts';
+import { authenticateLimited, enforceTokenLimit, type RateLimiting } from './rate-limits.ts';
 import { resourceRoutes } from './resources.ts';
 import { searchRoutes } from './search.ts';
 
@@ -21,6 +23,8 @@ export interface ScimRouteOptions {
   handlerTimeoutMs: number;
   /** Counts each authenticated request for `roster scim-setting status`. */
   recorder: ScimRequestRecorder;
+  limits: RateLimiting;
+  metrics: Metrics;
 }
 
 declare module 'fastify' {
@@ -61,15 +65,18 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
       // The clock starts before the token lookup: a request stuck on the database is stuck either way.
       const deadline = startDeadline(reply, options.handlerTimeoutMs);
       clearDeadline.set(request, deadline.clear);
-      const setting = await authenticateRequest(options.store, request);
+      const setting = await authenticateLimited(options.store, request, options.limits);
       request.scim = { store: options.store, setting, baseUrl: baseUrl(request), now: options.now, deadline };
+      // After the context is set, so that a 429 shows in the setting's statistics.
+      enforceTokenLimit(setting, options.limits);
     });
-    // 401s have no setting and are not counted.
+    // 401s (and 429s for failed tokens) have no setting and are not counted.
     secured.addHook('onResponse', async (request, reply) => {
       clearDeadline.get(request)?.();
       const context = request.scim;
       if (!context) return;
       const error = request.scimError;
+      options.metrics.scimOutcome(context.setting.id, reply.statusCode);
       options.recorder.record({
         settingId: context.setting.id,
         at: context.now(),
