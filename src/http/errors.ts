@@ -32,6 +32,9 @@ declare module 'fastify' {
 export function sendScimError(reply: FastifyReply, e: ScimError): FastifyReply {
   reply.request.scimError = e;
   if (e.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="Roster SCIM", error="invalid_token"');
+  // RFC 9110 §10.2.3. A SCIM 503 means another process held the database's write lock for seconds
+  // (provisioning/scim/kind.ts): worth retrying soon.
+  if (e.status === 503) reply.header('Retry-After', '1');
   return reply.status(e.status).type(SCIM_CONTENT_TYPE).send(errorBody(e));
 }
 
