@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, type Migration, type SqliteDatabase, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { postgresDialect, sqliteDialect, type StoreDialect } from './dialect.ts';
 import type { Database } from './schema.ts';
@@ -14,8 +14,9 @@ import { ImmediateSqliteDialect, SERVER_LOCK_WAIT, sqliteWriter, type LockWait }
 export interface Store {
   db: Kysely<Database>;
   dialect: StoreDialect;
-  /** A write transaction (on SQLite: BEGIN IMMEDIATE, waiting for other processes; store/sqlite-writer.ts). */
-  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** Runs one write transaction as the database needs it: on SQLite one at a time, retried while another
+   *  process holds the write lock (store/sqlite-writer.ts). */
+  runWrite<T>(transaction: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -26,7 +27,7 @@ export interface Store {
  */
 export async function inTransaction<T>(store: Store, work: (tx: Store) => Promise<T>): Promise<T> {
   if (store.db.isTransaction) return work(store);
-  return store.transaction((trx) => work({ ...store, db: trx }));
+  return store.runWrite(() => store.db.transaction().execute((trx) => work({ ...store, db: trx })));
 }
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -94,7 +95,7 @@ function openSqlite(path: string, lockWait: LockWait): { store: Store; conn: Bet
   conn.pragma('cache_size = -65536');
   conn.pragma('mmap_size = 268435456');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(conn) }) });
-  return { store: { db, dialect: sqliteDialect, transaction: sqliteWriter(db, lockWait), close: () => db.destroy() }, conn };
+  return { store: { db, dialect: sqliteDialect, runWrite: sqliteWriter(lockWait), close: () => db.destroy() }, conn };
 }
 
 /**
@@ -132,7 +133,7 @@ function openPostgres(url: string, options: OpenOptions): Store {
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
   // Row locks (SELECT … FOR UPDATE) and the unique indexes order concurrent writers; nothing to wait for here.
-  return { db, dialect: postgresDialect, transaction: (work) => db.transaction().execute(work), close: () => db.destroy() };
+  return { db, dialect: postgresDialect, runWrite: (transaction) => transaction(), close: () => db.destroy() };
 }
 
 /**

@@ -12,17 +12,7 @@
 // One transaction of this process waits at a time (a FIFO queue): the others wait behind it without
 // polling the lock themselves. Transactions of one process run one after another on SQLite anyway, since
 // Kysely gives them the process's one connection in turn.
-import {
-  CompiledQuery,
-  SqliteDialect,
-  SqliteDriver,
-  type DatabaseConnection,
-  type Driver,
-  type Kysely,
-  type SqliteDialectConfig,
-  type Transaction,
-} from 'kysely';
-import type { Database } from './schema.ts';
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 
 export interface LockWait {
   /** busy_timeout: how long one attempt may block the process waiting for another's write lock. */
@@ -70,15 +60,16 @@ export class ImmediateSqliteDialect extends SqliteDialect {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs write transactions on `db` one at a time, each retried while SQLite reports the database busy.
- * `work` may therefore run more than once: it must have no effect outside the transaction.
+ * Runs write transactions one at a time, each retried while SQLite reports the database busy (a failed
+ * transaction was rolled back). A transaction may therefore run more than once: it must have no effect
+ * outside the database.
  */
-export function sqliteWriter(db: Kysely<Database>, wait: LockWait) {
+export function sqliteWriter(wait: LockWait) {
   let queue: Promise<unknown> = Promise.resolve();
-  const attempt = async <T>(work: (trx: Transaction<Database>) => Promise<T>, deadline: number, started: number): Promise<T> => {
+  const attempt = async <T>(transaction: () => Promise<T>, deadline: number, started: number): Promise<T> => {
     for (let backoff = FIRST_BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
       try {
-        return await db.transaction().execute(work);
+        return await transaction();
       } catch (e) {
         if (!isBusy(e)) throw e;
         const delay = backoff * (0.5 + Math.random() / 2);
@@ -87,9 +78,9 @@ export function sqliteWriter(db: Kysely<Database>, wait: LockWait) {
       }
     }
   };
-  return <T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> => {
+  return <T>(transaction: () => Promise<T>): Promise<T> => {
     const started = Date.now();
-    const run = queue.then(() => attempt(work, started + wait.totalMs, started));
+    const run = queue.then(() => attempt(transaction, started + wait.totalMs, started));
     queue = run.catch(() => undefined);
     return run;
   };
