@@ -7,8 +7,8 @@
 // Waiting: better-sqlite3 is synchronous, so its busy handler (busy_timeout) blocks the whole process,
 // every request included, while it waits. The server therefore blocks only briefly per attempt
 // (LockWait.blockMs) and retries BEGIN asynchronously with backoff, so the event loop keeps serving reads
-// meanwhile, until LockWait.totalMs after the transaction was asked for; then StoreBusyError (the SCIM
-// surface answers 503 with Retry-After). The CLI has nothing else to serve and may block longer.
+// meanwhile, for at most LockWait.totalMs; then StoreBusyError (the SCIM surface answers 503 with
+// Retry-After). The CLI has nothing else to serve and may block longer.
 // One transaction of this process waits at a time (a FIFO queue): the others wait behind it without
 // polling the lock themselves. Transactions of one process run one after another on SQLite anyway, since
 // Kysely gives them the process's one connection in turn.
@@ -17,7 +17,7 @@ import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, ty
 export interface LockWait {
   /** busy_timeout: how long one attempt may block the process waiting for another's write lock. */
   blockMs: number;
-  /** How long after it was asked for a transaction may keep retrying before StoreBusyError. */
+  /** How long a transaction may keep retrying (from its first attempt) before StoreBusyError. */
   totalMs: number;
 }
 
@@ -66,7 +66,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export function sqliteWriter(wait: LockWait) {
   let queue: Promise<unknown> = Promise.resolve();
-  const attempt = async <T>(transaction: () => Promise<T>, deadline: number, started: number): Promise<T> => {
+  const attempt = async <T>(transaction: () => Promise<T>): Promise<T> => {
+    // From the first attempt: waiting behind this process's own writers is not waiting for another process.
+    const started = Date.now();
+    const deadline = started + wait.totalMs;
     for (let backoff = FIRST_BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
       try {
         return await transaction();
@@ -79,8 +82,7 @@ export function sqliteWriter(wait: LockWait) {
     }
   };
   return <T>(transaction: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    const run = queue.then(() => attempt(transaction, started + wait.totalMs, started));
+    const run = queue.then(() => attempt(transaction));
     queue = run.catch(() => undefined);
     return run;
   };
