@@ -5,6 +5,7 @@ import { CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { describeError } from '../describe-error.ts';
 import { AdminError, type AdminErrorKind } from '../directory/errors.ts';
+import { StoreBusyError } from '../store/sqlite-writer.ts';
 
 export type FailureKind = AdminErrorKind | 'config' | 'unavailable' | 'internal';
 
@@ -45,6 +46,7 @@ function failureOf(e: unknown): CliFailure {
   if (e instanceof CliFailure) return e;
   if (e instanceof AdminError) return new CliFailure(e.kind, e.message);
   if (e instanceof ConfigError) return new CliFailure('config', e.message);
+  if (e instanceof StoreBusyError) return new CliFailure('unavailable', `${e.message}; nothing was changed, try again`);
   // Commander has already written its own message ("error: option '--license-limit <n>' argument …").
   if (e instanceof CommanderError) return new CliFailure('invalid', e.message.replace(/^error: /, ''));
   return new CliFailure('internal', describeError(e));

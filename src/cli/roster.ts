@@ -1,5 +1,5 @@
 // The `roster` command: companies and SCIM settings on the store named by DATABASE_URL (safe while the
-// server runs: SQLite waits for the server's write lock, PostgreSQL is shared anyway).
+// server runs: each write is a transaction that waits for the server's SQLite write lock, PostgreSQL is shared anyway).
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadConfig, redactUrl, type Config } from '../config.ts';
 import { describeError } from '../describe-error.ts';
@@ -15,6 +15,7 @@ import {
 } from '../provisioning/scim-settings.ts';
 import { scimSettingStatus, type ScimSettingStatus } from '../provisioning/scim-request-stats.ts';
 import { openStore, type Store } from '../store/open.ts';
+import { CLI_LOCK_WAIT } from '../store/sqlite-writer.ts';
 import { CliFailure, EXIT_CODES_HELP, printFailure, printResult, type Result } from './output.ts';
 
 // Known before parsing, so that even an argument error is reported as a JSON document.
@@ -51,7 +52,8 @@ async function run(work: (store: Store, config: Config) => Promise<Result>): Pro
   const config = loadConfig();
   let store: Store;
   try {
-    store = await openStore(config.databaseUrl);
+    // Nothing else runs in the CLI: it may block while the server holds SQLite's write lock.
+    store = await openStore(config.databaseUrl, { lockWait: CLI_LOCK_WAIT });
   } catch (e) {
     throw new CliFailure('unavailable', `cannot open DATABASE_URL ${redactUrl(config.databaseUrl)}: ${describeError(e)}`);
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { findCompany, insertCompany, type CompanyRow } from '../store/companies.ts';
-import type { Store } from '../store/open.ts';
+import { inTransaction, type Store } from '../store/open.ts';
 import { AdminError } from './errors.ts';
 
 export interface NewCompany {
@@ -33,7 +33,7 @@ export async function createCompany(store: Store, input: NewCompany, now = new D
     allowedDomains,
     createdAt: now.toISOString(),
   };
-  await insertCompany(store, company);
+  await inTransaction(store, (tx) => insertCompany(tx, company));
   return company;
 }
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { parsePath } from '../scim/filter/parser.ts';
 import { AdminError } from '../directory/errors.ts';
 import { requireCompany } from '../directory/companies.ts';
-import type { Store } from '../store/open.ts';
+import { inTransaction, type Store } from '../store/open.ts';
 import {
   findScimSetting,
   findScimSettingByTokenHash,
@@ -75,7 +75,7 @@ export async function createScimSetting(
     rateLimit,
   };
   try {
-    await insertScimSetting(store, setting, issued.hash);
+    await inTransaction(store, (tx) => insertScimSetting(tx, setting, issued.hash));
   } catch (e) {
     if (store.dialect.isUniqueViolation(e)) throw new AdminError('conflict', `The company already has a SCIM setting named "${name}"`);
     throw e;
@@ -112,20 +112,25 @@ export async function listCompanyScimSettings(store: Store, companyId: string): 
 
 /** A new token; the old one stops working at once (the hash is replaced in one UPDATE). */
 export async function rotateScimToken(store: Store, id: string, now = new Date()): Promise<{ setting: ScimSettingRow; token: string }> {
-  const setting = await requireScimSetting(store, id);
-  if (setting.revokedAt) throw new AdminError('conflict', `SCIM setting ${id} is revoked; create a new one`);
   const issued = issueToken();
-  if (!(await replaceToken(store, id, issued.hash, issued.prefix, now.toISOString()))) {
-    throw new AdminError('conflict', `SCIM setting ${id} was revoked meanwhile`);
-  }
+  const setting = await inTransaction(store, async (tx) => {
+    const found = await requireScimSetting(tx, id);
+    if (found.revokedAt) throw new AdminError('conflict', `SCIM setting ${id} is revoked; create a new one`);
+    if (!(await replaceToken(tx, id, issued.hash, issued.prefix, now.toISOString()))) {
+      throw new AdminError('conflict', `SCIM setting ${id} was revoked meanwhile`);
+    }
+    return found;
+  });
   return { setting: { ...setting, tokenPrefix: issued.prefix, rotatedAt: now.toISOString() }, token: issued.token };
 }
 
 export async function revokeScimToken(store: Store, id: string, now = new Date()): Promise<ScimSettingRow> {
-  const setting = await requireScimSetting(store, id);
-  if (setting.revokedAt) return setting;
-  await revokeScimSetting(store, id, now.toISOString());
-  return { ...setting, revokedAt: now.toISOString() };
+  return inTransaction(store, async (tx) => {
+    const setting = await requireScimSetting(tx, id);
+    if (setting.revokedAt) return setting;
+    await revokeScimSetting(tx, id, now.toISOString());
+    return { ...setting, revokedAt: now.toISOString() };
+  });
 }
 
 /** The setting a bearer token belongs to, or undefined for a missing, wrong or revoked token. */

@@ -13,8 +13,8 @@ export interface StoreDialect {
   /** Text compared and ordered by code point, as the filter evaluator does (PostgreSQL's default collation is
    *  locale-aware; SQLite's BINARY already is code-point order). Indexed lookup columns use it. */
   binaryTextType: ColumnDataType | Expression<unknown>;
-  /** SELECT … FOR UPDATE exists. SQLite has no row locks and needs none here: a transaction holds the one
-   *  connection, so nothing else in the process runs until it ends. */
+  /** SELECT … FOR UPDATE exists. SQLite has no row locks and needs none here: a transaction begins holding
+   *  the file's write lock (BEGIN IMMEDIATE), so no other writer, in this process or another, runs until it ends. */
   lockRows: boolean;
   /** How the filter compiler reads JSON on this database. */
   json: SqlJson;

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { postgresDialect, sqliteDialect, type StoreDialect } from './dialect.ts';
 import type { Database } from './schema.ts';
@@ -10,12 +10,16 @@ import * as m001 from './migrations/001_scim_core.ts';
 import * as m002 from './migrations/002_scim_request_stats.ts';
 import * as m003 from './migrations/003_rate_limits.ts';
 import { seedSqlitePlannerStats } from './planner-stats.ts';
+import { ImmediateSqliteDialect, SERVER_LOCK_WAIT, sqliteWriter, type LockWait } from './sqlite-writer.ts';
 
 export interface Store {
   db: Kysely<Database>;
   dialect: StoreDialect;
   /** What /metrics reports about the database; each adapter fills in what it has. */
   stats: StoreStats;
+  /** Runs one write transaction as the database needs it: on SQLite one at a time, retried while another
+   *  process holds the write lock (store/sqlite-writer.ts). */
+  runWrite<T>(transaction: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -26,10 +30,14 @@ export interface StoreStats {
   busyWaits?: { count: number; seconds: number };
 }
 
-/** Runs `work` in a transaction, or inside the caller's when `store` is already one (Kysely cannot nest). */
+/**
+ * Runs `work` in a write transaction, or inside the caller's when `store` is already one (Kysely cannot
+ * nest). Every write goes through here. On SQLite `work` may run again when another process held the write
+ * lock, so it must do nothing outside the transaction; StoreBusyError when the lock could not be had.
+ */
 export async function inTransaction<T>(store: Store, work: (tx: Store) => Promise<T>): Promise<T> {
   if (store.db.isTransaction) return work(store);
-  return store.db.transaction().execute((trx) => work({ ...store, db: trx }));
+  return store.runWrite(() => store.db.transaction().execute((trx) => work({ ...store, db: trx })));
 }
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -53,23 +61,43 @@ const migrations: Record<string, (d: StoreDialect) => Migration> = {
   '003_rate_limits': (d) => ({ up: (db) => m003.up(db, d) }),
 };
 
-export async function openStore(url: string, options: { schema?: string; poolSize?: number } = {}): Promise<Store> {
+export interface OpenOptions {
+  /** PostgreSQL: the schema to work in (tests isolate themselves in one each). */
+  schema?: string;
+  poolSize?: number;
+  /** SQLite: how writes wait for another process's write lock (the server's by default). */
+  lockWait?: LockWait;
+}
+
+export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
   const target = parseDatabaseUrl(url);
-  const store = target.kind === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url, options);
+  if (target.kind === 'postgres') {
+    const store = openPostgres(target.url, options);
+    await migrate(store);
+    return store;
+  }
+  const lockWait = options.lockWait ?? SERVER_LOCK_WAIT;
+  const { store, conn } = openSqlite(target.path, lockWait);
   await migrate(store);
-  if (target.kind === 'sqlite') await seedSqlitePlannerStats(store.db);
+  await seedSqlitePlannerStats(store.db);
+  // Opening blocked as long as it had to (it serves nothing yet; instances starting together migrate one
+  // after another); from now on an attempt blocks only briefly.
+  conn.pragma(`busy_timeout = ${lockWait.blockMs}`);
   return store;
 }
 
-function openSqlite(path: string): Store {
+/** How long opening (migrations, planner hints) waits for another process's write lock. */
+const OPEN_BUSY_TIMEOUT_MS = 10_000;
+
+function openSqlite(path: string, lockWait: LockWait): { store: Store; conn: BetterSqlite3.Database } {
   const file = path === ':memory:' ? path : resolve(path);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const conn = new BetterSqlite3(file);
+  // First: the pragmas below may already need a lock another process holds.
+  conn.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
   conn.pragma('journal_mode = WAL');
   // WAL + NORMAL: durable across process crashes, one fsync per checkpoint instead of per commit.
   conn.pragma('synchronous = NORMAL');
-  // The CLI and the server share the file; wait for the other's write lock instead of failing.
-  conn.pragma('busy_timeout = 5000');
   conn.pragma('foreign_keys = ON');
   // LIKE must be case-sensitive, as on PostgreSQL: case-insensitive matching goes through folded columns.
   conn.pragma('case_sensitive_like = ON');
@@ -77,8 +105,13 @@ function openSqlite(path: string): Store {
   // back from the OS. 64 MiB of cache and memory-mapped reads keep the hot indexes in memory.
   conn.pragma('cache_size = -65536');
   conn.pragma('mmap_size = 268435456');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(conn) }) });
-  return { db, dialect: sqliteDialect, stats: { busyWaits: { count: 0, seconds: 0 } }, close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(conn) }) });
+  const busyWaits = { count: 0, seconds: 0 };
+  const onBusyWait = (ms: number) => {
+    busyWaits.count++;
+    busyWaits.seconds += ms / 1000;
+  };
+  return { store: { db, dialect: sqliteDialect, stats: { busyWaits }, runWrite: sqliteWriter(lockWait, onBusyWait), close: () => db.destroy() }, conn };
 }
 
 /**
@@ -107,7 +140,7 @@ export function cachingStatements(conn: BetterSqlite3.Database, max = 500): Sqli
   };
 }
 
-function openPostgres(url: string, options: { schema?: string; poolSize?: number }): Store {
+function openPostgres(url: string, options: OpenOptions): Store {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -116,7 +149,8 @@ function openPostgres(url: string, options: { schema?: string; poolSize?: number
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
   const occupancy = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-  return { db, dialect: postgresDialect, stats: { pool: occupancy }, close: () => db.destroy() };
+  // Row locks (SELECT … FOR UPDATE) and the unique indexes order concurrent writers; nothing to wait for here.
+  return { db, dialect: postgresDialect, stats: { pool: occupancy }, runWrite: (transaction) => transaction(), close: () => db.destroy() };
 }
 
 /**

@@ -5,6 +5,7 @@ import { ScimError } from '../scim/errors.ts';
 import { foldString } from '../scim/fold.ts';
 import { foldResource, type ScimResource } from '../scim/resource.ts';
 import type { MemberChange } from '../scim/patch/apply.ts';
+import { chunks } from './chunks.ts';
 import { listResources, type ListPage } from './list.ts';
 import { inTransaction, type Store } from './open.ts';
 import { groupColumns } from './sql-dialect.ts';
@@ -70,16 +71,17 @@ async function requireUsers(db: Db, companyId: string, ids: readonly string[]): 
 }
 
 async function addMembers(db: Db, companyId: string, groupId: string, ids: readonly string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = ids.slice(i, i + 500).map((user_id) => ({ company_id: companyId, group_id: groupId, user_id }));
+  // Three parameters per row.
+  for (const chunk of chunks(ids, 3)) {
+    const rows = chunk.map((user_id) => ({ company_id: companyId, group_id: groupId, user_id }));
     // Adding an existing member is a no-op (idp-requests.md §6 rule 6).
     await db.insertInto('scim_group_members').values(rows).onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute();
   }
 }
 
 async function removeMembers(db: Db, groupId: string, ids: readonly string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
-    await db.deleteFrom('scim_group_members').where('group_id', '=', groupId).where('user_id', 'in', ids.slice(i, i + 500)).execute();
+  for (const chunk of chunks(ids, 1, 1)) {
+    await db.deleteFrom('scim_group_members').where('group_id', '=', groupId).where('user_id', 'in', chunk).execute();
   }
 }
 
@@ -117,12 +119,12 @@ async function translateUnique<T>(store: Store, displayName: string, work: () =>
 /** How many of `ids` are members of the group, chunked like the writes. */
 async function countMembers(db: Db, groupId: string, ids: readonly string[]): Promise<number> {
   let n = 0;
-  for (let i = 0; i < ids.length; i += 500) {
+  for (const chunk of chunks(ids, 1, 1)) {
     const row = await db
       .selectFrom('scim_group_members')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('group_id', '=', groupId)
-      .where('user_id', 'in', ids.slice(i, i + 500))
+      .where('user_id', 'in', chunk)
       .executeTakeFirstOrThrow();
     n += Number(row.n);
   }
@@ -133,7 +135,7 @@ async function countMembers(db: Db, groupId: string, ids: readonly string[]): Pr
  * Whether `changes` would leave the membership as it is: adding present members, removing absent ones,
  * replacing with the same set. An IdP re-sending membership (Entra every cycle) then changes nothing, not
  * even the group's version. Each change is checked against the state the earlier ones left, which is the
- * current state as long as they were no-ops. Reads are indexed: one per 500 ids named.
+ * current state as long as they were no-ops. Reads are indexed: one per MAX_PARAMETERS ids named.
  */
 export async function memberChangesAreNoOps(store: Store, groupId: string, changes: readonly MemberChange[]): Promise<boolean> {
   const total = async () => {

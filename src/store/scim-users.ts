@@ -5,6 +5,7 @@ import { ScimError } from '../scim/errors.ts';
 import { foldString } from '../scim/fold.ts';
 import { foldResource } from '../scim/resource.ts';
 import type { ScimResource } from '../scim/resource.ts';
+import { chunks } from './chunks.ts';
 import { listResources, type ListPage } from './list.ts';
 import { inTransaction, type Store } from './open.ts';
 import { userColumns } from './sql-dialect.ts';
@@ -68,6 +69,11 @@ function emailRows(store: Store, u: UserRecord) {
     }));
 }
 
+/** One row per email, five parameters each, in as many statements as the user's emails need. */
+async function insertEmails(store: Store, db: Db, u: UserRecord): Promise<void> {
+  for (const rows of chunks(emailRows(store, u), 5)) await db.insertInto('scim_user_emails').values(rows).execute();
+}
+
 function uniquenessError(userName: string): ScimError {
   return ScimError.conflict(`A user with userName "${userName}" already exists in this company (userName is unique, ignoring case)`);
 }
@@ -79,8 +85,7 @@ export async function insertUser(store: Store, u: UserRecord): Promise<void> {
         .insertInto('scim_users')
         .values({ ...columns(store, u), company_id: u.companyId, id: u.id, scim_setting_id: u.settingId, created_at: u.createdAt })
         .execute();
-      const emails = emailRows(store, u);
-      if (emails.length) await tx.insertInto('scim_user_emails').values(emails).execute();
+      await insertEmails(store, tx, u);
     });
   } catch (e) {
     if (store.dialect.isUniqueViolation(e)) throw uniquenessError(u.userName);
@@ -112,8 +117,7 @@ export async function updateUser(store: Store, u: UserRecord, expectedVersion: n
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) return false;
       await tx.deleteFrom('scim_user_emails').where('user_id', '=', u.id).execute();
-      const emails = emailRows(store, u);
-      if (emails.length) await tx.insertInto('scim_user_emails').values(emails).execute();
+      await insertEmails(store, tx, u);
       return true;
     });
   } catch (e) {
@@ -134,12 +138,13 @@ export async function deleteUser(store: Store, companyId: string, id: string, at
     const result = await q.executeTakeFirst();
     if (result.numDeletedRows === 0n) return false;
     const groupIds = groups.map((g) => g.group_id);
-    for (let i = 0; i < groupIds.length; i += 500) {
+    // The group ids, plus company_id, updated_at and the version increment.
+    for (const chunk of chunks(groupIds, 1, 3)) {
       await tx
         .updateTable('scim_groups')
         .set((eb) => ({ version: eb('version', '+', 1), updated_at: at }))
         .where('company_id', '=', companyId)
-        .where('id', 'in', groupIds.slice(i, i + 500))
+        .where('id', 'in', chunk)
         .execute();
     }
     return true;
@@ -149,8 +154,7 @@ export async function deleteUser(store: Store, companyId: string, id: string, at
 /** Which of `ids` are users of the company. Chunked so a 100,000-member PUT stays within bind limits. */
 export async function existingUserIds(db: Db, companyId: string, ids: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
+  for (const chunk of chunks(ids, 1, 1)) {
     const rows = await db.selectFrom('scim_users').select('id').where('company_id', '=', companyId).where('id', 'in', chunk).execute();
     for (const r of rows) found.add(r.id);
   }

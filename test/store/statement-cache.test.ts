@@ -64,7 +64,7 @@ describe('the SQLite store opened by openStore', () => {
       );
     }
     assert.deepEqual(await keys(), Array.from({ length: 20 }, (_, i) => i * 2));
-    for (const text of ['begin', 'commit', 'rollback']) assert.equal(compiled.filter((c) => c === text).length, 1, text);
+    for (const text of ['begin immediate', 'commit', 'rollback']) assert.equal(compiled.filter((c) => c === text).length, 1, text);
   });
 
   it('answers after a statement failed (a constraint violation), also for the next transaction', async () => {

@@ -10,6 +10,7 @@ import { parseResource, type ScimResource } from '../../scim/resource.ts';
 import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
 import { inTransaction, type Store } from '../../store/open.ts';
 import type { ListPage } from '../../store/list.ts';
+import { StoreBusyError } from '../../store/sqlite-writer.ts';
 import { etagMatches, type Preconditions, type ScimContext } from './context.ts';
 
 export interface StoredRecord {
@@ -58,6 +59,24 @@ export interface ListResult {
   cursorAfter?(index: number): string;
 }
 
+/**
+ * One transaction per SCIM write, so everything a write changes commits together. Its last step checks the
+ * request's deadline: past it the transaction rolls back (503). A database another process kept busy past
+ * the store's bound answers 503 too: nothing was written, the IdP retries.
+ */
+async function write<T>(ctx: ScimContext, work: (tx: Store) => Promise<T>): Promise<T> {
+  try {
+    return await inTransaction(ctx.store, async (tx) => {
+      const result = await work(tx);
+      ctx.deadline.beforeCommit();
+      return result;
+    });
+  } catch (e) {
+    if (e instanceof StoreBusyError) throw new ScimError(503, undefined, 'The database is busy with another writer; retry the request shortly', 1);
+    throw e;
+  }
+}
+
 function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: ScimError }): T {
   if (!result.ok) throw result.error;
   return result.value;
@@ -73,8 +92,8 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
     return { resource: resource!, version: r.version };
   }
 
-  async function current(ctx: ScimContext, id: string, pre: Preconditions): Promise<R> {
-    const r = await kind.find(ctx.store, ctx.setting.companyId, id);
+  async function current(store: Store, companyId: string, id: string, pre: Preconditions, options: { forUpdate?: boolean } = {}): Promise<R> {
+    const r = await kind.find(store, companyId, id, options);
     if (!r) throw notFound(id);
     if (!etagMatches(pre.ifMatch, r.version)) throw preconditionFailed(id);
     return r;
@@ -82,7 +101,7 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
 
   /**
    * Applies `change` to the stored resource and writes it if anything differs. The read locks the row
-   * (PostgreSQL FOR UPDATE; on SQLite the transaction holds the only connection), so concurrent PATCHes to
+   * (PostgreSQL FOR UPDATE; a SQLite transaction begins holding the file's write lock), so concurrent PATCHes to
    * one group — Entra sends member changes in bursts — apply one after another instead of failing.
    */
   async function modify(
@@ -92,10 +111,8 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
     derived: boolean,
     change: (current: R) => { resource: ScimResource; members: readonly MemberChange[] },
   ): Promise<Written> {
-    const written = await inTransaction(ctx.store, async (tx) => {
-      const r = await kind.find(tx, ctx.setting.companyId, id, { forUpdate: true });
-      if (!r) throw notFound(id);
-      if (!etagMatches(pre.ifMatch, r.version)) throw preconditionFailed(id);
+    const written = await write(ctx, async (tx) => {
+      const r = await current(tx, ctx.setting.companyId, id, pre, { forUpdate: true });
       const next = change(r);
       // An IdP re-sending what Roster holds (Entra re-checks every 40 minutes) changes nothing, not even meta.version.
       if (isDeepStrictEqual(next.resource, r.resource) && (!next.members.length || (await kind.membersUnchanged?.(tx, r, next.members)))) {
@@ -103,9 +120,8 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       }
       const base = { id, createdAt: r.createdAt, updatedAt: ctx.now().toISOString(), version: r.version + 1 } as Base<R>;
       const updated = kind.toRecord(ctx, next.resource, base);
-      // The version check stays as a guard against a writer outside this process (another SQLite client).
+      // The row is locked, so the version check is only a guard: a lost update would be a 412, never silent.
       if (!(await kind.update(tx, updated, r.version, next.members))) throw preconditionFailed(id);
-      ctx.deadline.beforeCommit();
       return updated;
     });
     return one(ctx, written, derived);
@@ -118,13 +134,12 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       const at = ctx.now().toISOString();
       const base = { id: randomUUID(), createdAt: at, updatedAt: at, version: 1 } as Base<R>;
       const r = kind.toRecord(ctx, parsed.resource, base);
-      ctx.deadline.beforeCommit();
-      await kind.insert(ctx.store, r, (parsed.members ?? []).map((m) => m.value));
+      await write(ctx, (tx) => kind.insert(tx, r, (parsed.members ?? []).map((m) => m.value)));
       return one(ctx, r, derived && !kind.noDerivedWhenNew);
     },
 
     async get(ctx: ScimContext, id: string, derived: boolean): Promise<Written> {
-      return one(ctx, await current(ctx, id, {}), derived);
+      return one(ctx, await current(ctx.store, ctx.setting.companyId, id, {}), derived);
     },
 
     /** PUT replaces the resource; for a group, its members become exactly the listed ones. */
@@ -138,14 +153,17 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       return modify(ctx, id, pre, derived, (r) => unwrap(applyPatch(kind.type, r.resource, body)));
     },
 
-    async remove(ctx: ScimContext, id: string, pre: Preconditions): Promise<void> {
-      ctx.deadline.beforeCommit();
-      if (pre.ifMatch === undefined) {
-        if (!(await kind.delete(ctx.store, ctx.setting.companyId, id, ctx.now().toISOString()))) throw notFound(id);
-        return;
-      }
-      const r = await current(ctx, id, pre);
-      if (!(await kind.delete(ctx.store, ctx.setting.companyId, id, ctx.now().toISOString(), r.version))) throw preconditionFailed(id);
+    remove(ctx: ScimContext, id: string, pre: Preconditions): Promise<void> {
+      const { companyId } = ctx.setting;
+      const at = ctx.now().toISOString();
+      return write(ctx, async (tx) => {
+        if (pre.ifMatch === undefined) {
+          if (!(await kind.delete(tx, companyId, id, at))) throw notFound(id);
+          return;
+        }
+        const r = await current(tx, companyId, id, pre, { forUpdate: true });
+        if (!(await kind.delete(tx, companyId, id, at, r.version))) throw preconditionFailed(id);
+      });
     },
 
     async list(ctx: ScimContext, query: ListQuery, derived: boolean): Promise<ListResult> {
