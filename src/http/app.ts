@@ -65,6 +65,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clientErrorHandler: scimClientErrorHandler(requestTimeoutMs),
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
     genReqId: requestIdOf,
+    // A request that arrives on a keep-alive connection while draining is served (with Connection: close,
+    // main.ts), not refused with Fastify's own non-SCIM 503.
+    return503OnClosing: false,
     // Endpoint names match in any case (/users as /Users): Microsoft's own SCIM test collection sends them
     // lower-cased. Route parameters — resource ids, which are case-sensitive (RFC 7643 §3.1) — keep their case.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
