@@ -26,6 +26,7 @@ export function params(name: string, numRuns: number): fc.Parameters<unknown> {
     // Shrinking replays HTTP requests; a minute is enough to get a small counterexample.
     interruptAfterTimeLimit: 60_000,
     markInterruptAsFailure: false,
+    includeErrorInReport: true,
   };
 }
 
