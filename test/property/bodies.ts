@@ -68,7 +68,7 @@ export const groupBody = (memberIds: readonly string[] = []) =>
 // ------------------------------------------------------------------------------------------- PatchOps
 
 const opName = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('add', 'replace', 'remove', 'Add', 'Replace', 'Remove') },
+  { weight: 15, arbitrary: fc.constantFrom('add', 'replace', 'remove', 'Add', 'Replace', 'Remove') },
   { weight: 1, arbitrary: fc.constantFrom('ADD', 'move', 'copy', 'test', '', 'delete') },
 );
 
@@ -117,6 +117,8 @@ function userValue(path: string | undefined): fc.Arbitrary<unknown> {
     );
   }
   if (path === 'active') return entraBool;
+  // Now and then the name another user holds (the PATCH property keeps one): 409 uniqueness.
+  if (path === 'userName') return fc.oneof({ weight: 4, arbitrary: str }, { weight: 1, arbitrary: fc.constant('Taken@Contoso.com') });
   if (path === 'name') return fc.record({ givenName: word, familyName: word }, { requiredKeys: [] });
   if (path === 'emails') return fc.array(fc.record({ type: fc.constantFrom('work', 'home'), value: emailValue, primary: fc.boolean() }, { requiredKeys: ['value'] }), { maxLength: 3 });
   if (path === 'emails[type eq "work"]') return fc.record({ value: emailValue, primary: fc.boolean() }, { requiredKeys: [] });
@@ -140,7 +142,7 @@ export function groupOperation(ids: readonly string[]): fc.Arbitrary<Record<stri
   const id = fc.constantFrom(...ids, '00000000-0000-4000-8000-000000000000');
   const refs = fc.array(id.map((value) => ({ value })), { minLength: 1, maxLength: 3 });
   return fc.oneof(
-    fc.record({ op: opName, path: fc.constant('displayName'), value: displayName }),
+    fc.record({ op: opName, path: fc.constant('displayName'), value: fc.oneof({ weight: 4, arbitrary: displayName }, { weight: 1, arbitrary: fc.constant('TAKEN group') }) }),
     fc.record({ op: opName, path: fc.constant('externalId'), value: fc.oneof(word, fc.uuid()) }),
     fc.record({ op: opName, path: fc.constant('members'), value: refs }),
     fc.record({ op: fc.constantFrom('remove', 'Remove'), path: id.map((v) => `members[value eq "${v}"]`) }),
