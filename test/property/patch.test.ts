@@ -40,6 +40,14 @@ function applyMembers(before: readonly string[], changes: readonly MemberChange[
   return [...set].sort();
 }
 
+/** Whether one change leaves `members` as they are. */
+function noOp(c: MemberChange, members: readonly string[]): boolean {
+  if (c.op === 'removeAll') return members.length === 0;
+  if (c.op === 'add') return c.ids.every((id) => members.includes(id));
+  if (c.op === 'remove') return c.ids.every((id) => !members.includes(id));
+  return new Set(c.ids).size === members.length && c.ids.every((id) => members.includes(id));
+}
+
 for (const kind of storeKinds()) {
   describe(`random PATCH operations on ${kind.name}`, () => {
     let s: TestServer;
@@ -110,7 +118,12 @@ for (const kind of storeKinds()) {
       const members = type === 'Group' ? applyMembers(prior.members, engine.value.members) : [];
       assert.deepEqual(now.members, members, `members differ from the engine's changes ${JSON.stringify(engine.value.members)}: ${what}`);
       const changed = JSON.stringify(now.resource) !== JSON.stringify(prior.resource) || now.members.join() !== prior.members.join();
-      assert.equal(now.version, changed ? prior.version + 1 : prior.version, `version after ${changed ? 'a change' : 'no change'}: ${what}`);
+      // The store decides "nothing changed" without loading the membership: each member change must be a no-op
+      // against the stored members (src/store/scim-groups.ts memberChangesAreNoOps). A list that only nets to no
+      // change ([add X, remove X]) is written and moves the version on: allowed, though never required.
+      const netOnly = !changed && !engine.value.members.every((c) => noOp(c, prior.members));
+      if (netOnly) tally.add(`${type} net no-op written`);
+      else assert.equal(now.version, changed ? prior.version + 1 : prior.version, `version after ${changed ? 'a change' : 'no change'}: ${what}`);
       if (res.status === 200) {
         const after = (await inject(s, s.token, 'GET', url)).body;
         assert.deepEqual(res.body, after, `the PATCH answer is not what GET then reads: ${what}`);
