@@ -100,7 +100,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('duplicateKey' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('addKey' as const), at: fc.nat(), key, value: json(2) }),
   // Deep-ish nesting, up to 20 levels (10,000 levels is a known defect class handled elsewhere).
-  fc.record({ kind: fc.constant('nest' as const), at: fc.nat(), depth: fc.integer({ min: 1, max: 20 }), key }),
+  fc.record({ kind: fc.constant('nest' as const), at: fc.nat(), depth: fc.integer({ min: 1, max: 20 }), key: fc.oneof(key, fc.constant('[')) }),
   fc.record({ kind: fc.constant('string' as const), at: fc.nat(), value: text(200) }),
 );
 
@@ -158,7 +158,8 @@ function apply(root: unknown, m: Mutation): unknown {
     }
     case 'nest': {
       let deep: unknown = v;
-      for (let i = 0; i < m.depth; i++) deep = objectOf([[m.key, deep]]);
+      // "[" nests arrays, any other key objects.
+      for (let i = 0; i < m.depth; i++) deep = m.key === '[' ? [deep] : objectOf([[m.key, deep]]);
       set(s, deep);
       break;
     }
