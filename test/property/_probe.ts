@@ -1,20 +1,21 @@
 import { startServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
-import { USER_URN, GROUP_URN } from '../support/scim.ts';
-import { evaluatorIds } from '../scim/filter/oracle.ts';
-import { resolveAttribute } from '../../src/scim/schemas/index.ts';
-for (const kind of storeKinds()) {
-  const s = await startServer(kind);
-  const u = (await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: 'ann', [`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`]: { department: 'DUPRÉ' } })).body;
-  await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: 'bob' });
-  const g = (await s.scim('POST', '/scim/v2/Groups', { schemas: [GROUP_URN], displayName: 'g', members: [{ value: u.id }] })).body;
-  const all = (await s.scim('GET', '/scim/v2/Users')).body.Resources.map((r: any) => ({ id: r.id, wire: r }));
-  for (const f0 of process.argv.slice(2)) {
-    const f = f0.replace('$G', g.id).replace('$g', g.id.toUpperCase());
-    const r = await s.scim('GET', `/scim/v2/Users?filter=${encodeURIComponent(f)}`);
-    const e = evaluatorIds(f, all, (p) => resolveAttribute('User', p));
-    const name = (id: string) => all.find((x: any) => x.id === id)?.wire.userName;
-    console.log(kind.name, f0, '→', r.status, r.body.Resources?.map((u: any) => u.userName) ?? r.raw, 'evaluator:', e.ok ? e.ids.map(name) : e.error.detail);
-  }
-  await s.close();
+import { USER_URN, PATCH_OP_URN, createUser } from '../support/scim.ts';
+const s = await startServer(storeKinds()[0]!);
+const u = await createUser(s);
+const arr = (d: number) => `${'['.repeat(d)}1${']'.repeat(d)}`;
+const obj = (d: number) => `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`;
+for (const [m, url, b] of [
+  ['POST', '/scim/v2/Users', `{"schemas":["${USER_URN}"],"userName":"n","emails":${arr(10000)}}`],
+  ['POST', '/scim/v2/Users', `{"schemas":["${USER_URN}"],"userName":"n2","name":${obj(10000)}}`],
+  ['POST', '/scim/v2/Bulk', `{"Operations":${arr(10000)}}`],
+  ['PATCH', `/scim/v2/Users/${u.id}`, `{"schemas":["${PATCH_OP_URN}"],"Operations":[{"op":"add","path":"title","value":${arr(10000)}}]}`],
+  ['PATCH', `/scim/v2/Users/${u.id}`, `{"schemas":["${PATCH_OP_URN}"],"Operations":[{"op":"add","value":{"x":${obj(10000)}}}]}`],
+  ['POST', '/scim/v2/.search', `{"filter":"userName pr","attributes":${arr(10000)}}`],
+  ['GET', `/scim/v2/Users?filter=${encodeURIComponent('('.repeat(5000) + 'userName pr' + ')'.repeat(5000))}`, undefined],
+  ['GET', `/scim/v2/Users?filter=${encodeURIComponent('not ('.repeat(1500) + 'userName pr' + ')'.repeat(1500))}`, undefined],
+] as const) {
+  const r = await s.scim(m, url, b);
+  console.log(m, url.slice(0, 30), (b ?? '').slice(0, 50), '→', r.status, r.raw.slice(0, 120));
 }
+await s.close();

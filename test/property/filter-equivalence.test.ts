@@ -154,7 +154,7 @@ for (const kind of storeKinds()) {
             agree(tally, 'Group', filter, await inject(s, tenant.token, 'GET', `/scim/v2/Groups?count=1000&filter=${encodeURIComponent(filter)}`), groups);
           }
         }),
-        params(`filters on ${kind.name}`, 60),
+        params(`filters on ${kind.name}`, 45),
       );
       tally.print(`filter answers on ${kind.name}`);
     });

@@ -134,7 +134,7 @@ for (const kind of storeKinds()) {
       const tally = new Tally();
       await fc.assert(
         fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: userPatch }, { weight: 1, arbitrary: mutated(userPatch, 2) }), (body) => check(tally, 'User', fx.user, body)),
-        params(`user PATCH on ${kind.name}`, 250),
+        params(`user PATCH on ${kind.name}`, 150),
       );
       tally.print(`user PATCH answers on ${kind.name}`);
     });
@@ -144,7 +144,7 @@ for (const kind of storeKinds()) {
       const ops = groupPatch([...fx.members, MISSING]);
       await fc.assert(
         fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: ops }, { weight: 1, arbitrary: mutated(ops, 2) }), (body) => check(tally, 'Group', fx.group, body)),
-        params(`group PATCH on ${kind.name}`, 200),
+        params(`group PATCH on ${kind.name}`, 120),
       );
       tally.print(`group PATCH answers on ${kind.name}`);
     });
