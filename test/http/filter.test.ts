@@ -15,7 +15,7 @@ const WITH_EMAILS = [
 ];
 const INACTIVE = ['bob@example.com', 'frank@example.com', 'mallory@example.com'];
 
-/** `{user:NAME}` and `{group:NAME}` in a filter stand for the id of that seed resource. */
+/** `{user:NAME}` and `{group:NAME}` in a filter stand for the id of that seed resource (`{GROUP:NAME}`: upper-cased). */
 type Row = [filter: string, expected: string[]];
 
 const USER_FILTERS: Row[] = [
@@ -95,6 +95,8 @@ const USER_FILTERS: Row[] = [
   // groups is derived from memberships and still filterable.
   ['groups.value eq "{group:Engineering}"', ['alice@example.com', 'carol@example.com', 'grace@example.com', 'heidi@example.com']],
   ['groups[value eq "{group:Sales}"] and active eq true', ['bob.smith@example.com']],
+  // Ids are caseExact: another case of a group's id is another id.
+  ['groups.value eq "{GROUP:Engineering}"', []],
 ];
 
 const GROUP_FILTERS: Row[] = [
@@ -135,10 +137,11 @@ const INVALID: [filter: string, detail: RegExp][] = [
 ];
 
 const resolveIds = (filter: string, d: Directory) =>
-  filter.replace(/\{(user|group):([^}]+)\}/g, (_, kind: string, name: string) => {
+  filter.replace(/\{(user|group|GROUP):([^}]+)\}/g, (_, kind: string, name: string) => {
     const id = (kind === 'user' ? d.userIds : d.groupIds).get(name);
     assert.ok(id, `no seed ${kind} ${name}`);
-    return id;
+    // {GROUP:NAME}: the id in upper case.
+    return kind === 'GROUP' ? id.toUpperCase() : id;
   });
 
 for (const kind of storeKinds()) {

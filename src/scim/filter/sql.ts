@@ -213,8 +213,13 @@ class Compiler {
 
   private valuePath(f: Extract<Filter, { kind: 'valuePath' }>): Cond {
     const r = this.ok(resolvePath(f.path, undefined, this.ctx.resolve));
-    // A single-valued complex attribute has one element: name[givenName eq "x"] is name.givenName eq "x".
-    if (!r.attr.multiValued) return this.node(f.filter, { kind: 'row', outer: f.path });
+    // A single-valued complex attribute has at most one element: name[givenName eq "x"] is name.givenName eq "x"
+    // when the resource has a name. Without one there is no element, so name[not (givenName eq "x")] is false
+    // there, as in evaluate.ts (a bare sub-filter would read the missing name's givenName as absent: true).
+    if (!r.attr.multiValued) {
+      const inner = this.node(f.filter, { kind: 'row', outer: f.path });
+      return cond(sql`(${this.d.text(this.doc(false), basePath(r))} IS NOT NULL AND ${inner.sql})`, inner.nullable);
+    }
     const child = this.ctx.columns.children[topKey(r)];
     if (child) {
       const saved = this.aliases;

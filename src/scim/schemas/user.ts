@@ -66,7 +66,8 @@ export const USER_SCHEMA: SchemaDef = {
       'groups',
       'Groups the User belongs to, directly or indirectly.',
       [
-        attr('value', 'string', 'The id of the Group.', { mutability: 'readOnly' }),
+        // Ids are caseExact (RFC 7643 §3.1), so a reference to one is too (as members.value of a Group).
+        attr('value', 'string', 'The id of the Group.', { mutability: 'readOnly', caseExact: true }),
         attr('$ref', 'reference', 'The URI of the Group.', { referenceTypes: ['User', 'Group'], mutability: 'readOnly' }),
         attr('display', 'string', 'The displayName of the Group.', { mutability: 'readOnly' }),
         attr('type', 'string', 'How the membership was derived.', {
