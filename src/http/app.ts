@@ -5,8 +5,10 @@ import type { Config } from '../config.ts';
 import { ScimError } from '../scim/errors.ts';
 import { ScimRequestRecorder } from '../provisioning/scim-request-stats.ts';
 import type { Store } from '../store/open.ts';
+import { parseBody } from './body.ts';
 import { scimErrorHandler, sendScimError } from './errors.ts';
 import { trackHandlers } from './in-flight.ts';
+import { parseQueryString } from './query.ts';
 import { scimRoutes } from './scim/routes.ts';
 import { loggerOptions } from './logging.ts';
 
@@ -23,14 +25,6 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
 }
 
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch (e) {
-    throw ScimError.badRequest('invalidSyntax', `The request body is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
 const trustHops = (n: number) => (_address: string, hop: number) => hop < n;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -42,7 +36,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimit,
     // Endpoint names match in any case (/users as /Users): Microsoft's own SCIM test collection sends them
     // lower-cased. Route parameters — resource ids, which are case-sensitive (RFC 7643 §3.1) — keep their case.
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, querystringParser: parseQueryString },
     // The https server behaves like the http one for everything routes see; only its type differs.
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;
@@ -61,10 +55,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // IdPs send application/scim+json or application/json, with or without charset; some send neither. Every
   // body is JSON here, and a body that is not gets a SCIM invalidSyntax error rather than a 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
     try {
-      done(null, parseJson(body as string));
+      done(null, parseBody(body as Buffer));
     } catch (e) {
       done(e as Error, undefined);
     }

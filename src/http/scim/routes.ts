@@ -5,6 +5,7 @@ import type { ScimRequestRecorder } from '../../provisioning/scim-request-stats.
 import { ScimError } from '../../scim/errors.ts';
 import type { Store } from '../../store/open.ts';
 import { SCIM_CONTENT_TYPE } from '../errors.ts';
+import { queryProblem } from '../query.ts';
 import { authenticateRequest, scimBaseUrl } from './auth.ts';
 import { bulkRoutes } from './bulk.ts';
 import { discoveryRoutes } from './discovery.ts';
@@ -45,6 +46,13 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
   app.addHook('onSend', async (_request, reply, payload) => {
     if (String(reply.getHeader('content-type') ?? '').startsWith('application/json')) reply.type(SCIM_CONTENT_TYPE);
     return payload;
+  });
+
+  // Strict query decoding (query.ts) runs while routing, where it cannot answer; its verdict is given here,
+  // after authentication, so a request without a token still gets its 401.
+  app.addHook('preHandler', async (request) => {
+    const problem = queryProblem(request.query);
+    if (problem) throw problem;
   });
 
   // Discovery documents hold no tenant data and are served without a token (RFC 7644 §4).

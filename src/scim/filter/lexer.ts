@@ -28,7 +28,12 @@ function readString(text: string, start: number): { value: string; next: number 
   let i = start + 1;
   while (i < text.length) {
     const c = text[i]!;
-    if (c === '"') return { value, next: i + 1 };
+    if (c === '"') {
+      // No store can match these: PostgreSQL text holds no NUL, and a lone surrogate is no character.
+      if (value.includes('\u0000')) return { pos: start, message: 'a string may not contain a NUL character (\\u0000)' };
+      if (!value.isWellFormed()) return { pos: start, message: 'a string may not contain a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF)' };
+      return { value, next: i + 1 };
+    }
     if (c !== '\\') {
       value += c;
       i++;
