@@ -9,6 +9,7 @@ import type { ScimResource } from '../resource.ts';
 import { findAttr } from '../schemas/index.ts';
 import type { AttributeDef } from '../schemas/types.ts';
 import { ENTERPRISE_USER_URN, type ResourceTypeName } from '../schemas/urns.ts';
+import { ElementIndex, type ElementIndexes } from './element-index.ts';
 import { elementMatcher, eqPairs } from './value-filter.ts';
 import type { AttrTarget, PatchOpName } from './types.ts';
 
@@ -89,7 +90,7 @@ function mergeComplex(holder: Obj, attr: AttributeDef, raw: unknown): Result<voi
 }
 
 /** path "emails" / "active" / "name" / "urn:…:manager": the attribute as a whole. */
-function whole(holder: Obj, t: AttrTarget, op: PatchOpName, raw: unknown): Result<void> {
+function whole(holder: Obj, t: AttrTarget, op: PatchOpName, raw: unknown, indexes: ElementIndexes): Result<void> {
   const { attr, schema } = t;
   const before = holder[attr.name];
   if (op === 'remove') {
@@ -115,16 +116,14 @@ function whole(holder: Obj, t: AttrTarget, op: PatchOpName, raw: unknown): Resul
     return done;
   }
   if (attr.multiValued && op === 'add') {
-    // RFC 7644 §3.5.2.1: values are appended; a value already present is not added again.
-    const items = itemsOf(before);
-    const added: unknown[] = [];
-    for (const item of coerced.value as unknown[]) {
-      if (items.some((e) => contains(attr, e, item))) continue;
-      items.push(item);
-      added.push(item);
-    }
-    keepOnePrimary(items, added);
-    return writeItems(holder, attr.name, items);
+    // RFC 7644 §3.5.2.1: values are appended; a value already present is not added again. The array is
+    // the request's working copy, grown in place with its index: no copy or scan per operation.
+    const current = Array.isArray(before) ? before : [];
+    let index = indexes.get(current);
+    if (index === undefined) indexes.set(current, (index = new ElementIndex(attr, current)));
+    for (const item of coerced.value as unknown[]) if (!index.has(item)) index.add(item);
+    holder[attr.name] = current;
+    return done;
   }
   const same = checkImmutable(attr, before, coerced.value, attr.name);
   if (!same.ok) return same;
@@ -217,16 +216,17 @@ function viaFilter(type: ResourceTypeName, holder: Obj, t: AttrTarget, op: Patch
   return writeItems(holder, attr.name, next);
 }
 
-/** Applies one operation to one attribute of `resource` (a working copy). */
+/** Applies one operation to one attribute of `resource` (a working copy); `indexes` live as long as it. */
 export function applyToAttribute(
   type: ResourceTypeName,
   resource: ScimResource,
   t: AttrTarget,
   op: PatchOpName,
   raw: unknown,
+  indexes: ElementIndexes,
 ): Result<void> {
   const holder = holderOf(resource, t);
   if (t.filter !== undefined) return viaFilter(type, holder, t, op, raw);
-  if (t.sub === undefined) return whole(holder, t, op, raw);
+  if (t.sub === undefined) return whole(holder, t, op, raw, indexes);
   return t.attr.multiValued ? subOfEach(holder, t, t.sub, op, raw) : subOfOne(holder, t, t.sub, op, raw);
 }
