@@ -1,11 +1,11 @@
 // Request bodies → JSON values, refusing what no store could keep the same: bytes that are not UTF-8 (a
 // lenient decoder turns two different byte strings into one userName), NUL characters and lone surrogates
-// (PostgreSQL text cannot hold them; SQLite would store them), and nesting deep enough to overflow any
-// recursive walk downstream. Every check here is iterative, so no body can exhaust the stack.
+// (scim/text.ts), and nesting deep enough to overflow any recursive walk downstream. Every check here is iterative, so no body can exhaust the stack.
 import { isForbiddenKey } from '../scim/coerce.ts';
 import { ScimError } from '../scim/errors.ts';
 import { problem } from '../scim/problems.ts';
 import { SCIM_LIMITS } from '../scim/limits.ts';
+import { unstorable } from '../scim/text.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -37,13 +37,6 @@ export function jsonDepth(text: string, limit: number = Number.POSITIVE_INFINITY
   return deepest;
 }
 
-/** Why a string cannot be stored, or undefined when it can. */
-function badText(s: string): string | undefined {
-  if (s.includes('\u0000')) return 'a NUL character (\\u0000)';
-  if (!s.isWellFormed()) return 'a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape)';
-  return undefined;
-}
-
 const member = (where: string, key: string) => (/^[A-Za-z_$][\w$:.-]*$/.test(key) ? `${where}.${key}` : `${where}[${JSON.stringify(key)}]`);
 
 /** The first string (value or key) no store can keep, or forbidden key, anywhere in a parsed body. */
@@ -52,13 +45,13 @@ function checkStrings(value: unknown): ScimError | undefined {
   while (pending.length > 0) {
     const [item, where] = pending.pop()!;
     if (typeof item === 'string') {
-      const why = badText(item);
+      const why = unstorable(item);
       if (why) return ScimError.badRequest('invalidValue', `The string at ${where} contains ${why}, which cannot be stored`);
     } else if (Array.isArray(item)) {
       item.forEach((inner, i) => pending.push([inner, `${where}[${i}]`]));
     } else if (typeof item === 'object' && item !== null) {
       for (const [key, inner] of Object.entries(item)) {
-        const why = badText(key);
+        const why = unstorable(key);
         if (why) return ScimError.badRequest('invalidValue', `A key in ${where} contains ${why}, which cannot be stored`);
         // `__proto__` and friends are refused as attribute names anywhere (ARCHITECTURE.md "Security").
         if (isForbiddenKey(key)) return problem.forbiddenKey(key);

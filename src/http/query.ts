@@ -7,6 +7,7 @@
 // filter=externalId+eq+%22johnwong%22), empty pairs are skipped (OneLogin's dangling "&" and bare "?"),
 // and a repeated name gives an array.
 import { ScimError } from '../scim/errors.ts';
+import { unstorable } from '../scim/text.ts';
 
 export type Query = Record<string, string | string[]>;
 
@@ -27,9 +28,8 @@ function decode(raw: string): { text: string } | { why: string } {
   } catch {
     return { why: 'is not percent-encoded UTF-8' };
   }
-  if (text.includes('\u0000')) return { why: 'contains a NUL character (%00), which cannot be stored or matched' };
-  if (!text.isWellFormed()) return { why: 'contains a lone UTF-16 surrogate' };
-  return { text };
+  const bad = unstorable(text);
+  return bad === undefined ? { text } : { why: `contains ${bad}` };
 }
 
 // A bad filter is the filter's error (RFC 7644 §3.12 invalidFilter); any other parameter's is invalidValue.
@@ -60,6 +60,16 @@ export function parseQueryString(text: string): Query {
     else query[name.text] = [before, value.text];
   }
   return query;
+}
+
+/** A route parameter (a resource id) holding what no store can look up: a 400, not PostgreSQL's 500. */
+export function paramsProblem(params: unknown): ScimError | undefined {
+  if (typeof params !== 'object' || params === null) return undefined;
+  for (const [name, value] of Object.entries(params)) {
+    const bad = typeof value === 'string' ? unstorable(value) : undefined;
+    if (bad) return ScimError.badRequest('invalidValue', `The path parameter "${name}" contains ${bad}`);
+  }
+  return undefined;
 }
 
 /** The first problem `parseQueryString` found in this request's query, if any. */

@@ -52,7 +52,7 @@ export const problem = {
     ),
   // SCIM_LIMITS (limits.ts): each detail names the attribute or part and the limit.
   tooLong: (label: string, size: number, limit: number, unit = 'characters') =>
-    ScimError.badRequest('invalidValue', `Attribute '${label}' is ${size} ${unit} long; at most ${limit} are accepted`),
+    ScimError.badRequest('invalidValue', `Attribute '${label}' has ${size} ${unit}; at most ${limit} are accepted`),
   tooManyValues: (label: string, count: number, limit: number) =>
     ScimError.badRequest('invalidValue', `Attribute '${label}' has ${count} values; at most ${limit} are accepted`),
   resourceTooLarge: (bytes: number, limit: number) =>

@@ -5,7 +5,7 @@ import type { ScimRequestRecorder } from '../../provisioning/scim-request-stats.
 import { ScimError } from '../../scim/errors.ts';
 import type { Store } from '../../store/open.ts';
 import { SCIM_CONTENT_TYPE } from '../errors.ts';
-import { queryProblem } from '../query.ts';
+import { paramsProblem, queryProblem } from '../query.ts';
 import { authenticateRequest, scimBaseUrl } from './auth.ts';
 import { bulkRoutes } from './bulk.ts';
 import { discoveryRoutes } from './discovery.ts';
@@ -51,7 +51,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
   // Strict query decoding (query.ts) runs while routing, where it cannot answer; its verdict is given here,
   // after authentication, so a request without a token still gets its 401.
   app.addHook('preHandler', async (request) => {
-    const problem = queryProblem(request.query);
+    const problem = queryProblem(request.query) ?? paramsProblem(request.params);
     if (problem) throw problem;
   });
 

@@ -2,6 +2,7 @@
 // operators, and/or/not, true/false/null, numbers, and the unquoted values older IdPs send) are all runs of
 // characters up to whitespace, a bracket, a parenthesis or a quote; the parser decides what a word means
 // from where it stands. Only JSON strings (RFC 8259 §7) need real lexing.
+import { unstorable } from '../text.ts';
 
 export type Token =
   | { kind: 'word'; text: string; pos: number }
@@ -29,10 +30,8 @@ function readString(text: string, start: number): { value: string; next: number 
   while (i < text.length) {
     const c = text[i]!;
     if (c === '"') {
-      // No store can match these: PostgreSQL text holds no NUL, and a lone surrogate is no character.
-      if (value.includes('\u0000')) return { pos: start, message: 'a string may not contain a NUL character (\\u0000)' };
-      if (!value.isWellFormed()) return { pos: start, message: 'a string may not contain a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF)' };
-      return { value, next: i + 1 };
+      const bad = unstorable(value);
+      return bad === undefined ? { value, next: i + 1 } : { pos: start, message: `a string may not contain ${bad}` };
     }
     if (c !== '\\') {
       value += c;
