@@ -138,6 +138,9 @@ const shapes: Array<[string, (i: number, u: { id: string; userName: string }) =>
   ['emails[value eq]', (i, u) => `emails[value eq "${i === 99 ? `${u.userName}@example.com` : `n${i}@x.com`}"]`, users],
   ['emails.value co', (i, u) => `emails.value co "${i === 99 ? u.userName : `zz${i}`}"`, users],
   ['emails[type eq].value eq (two comparisons each)', (i, u) => `emails[type eq "work"].value eq "${i === 49 ? `${u.userName}@example.com` : `n${i}@x.com`}"`, users],
+  ['addresses[country eq] (a JSON array read)', (i) => `addresses[country eq "${i === 99 ? 'NZ' : `C${i}`}"]`, users],
+  ['phoneNumbers.value eq', (i) => `phoneNumbers.value eq "${i === 99 ? '+64 1' : `+1 ${i}`}"`, users],
+  ['not (emails[type eq and value co]), joined by and (two comparisons each)', (i, u) => (i === 49 ? `id eq "${u.id}"` : `not (emails[type eq "home" and value co "n${i}"])`), users],
   ['name.givenName sw', (i) => `name.givenName sw "${i === 99 ? 'Ad' : `Q${i}`}"`, users],
   ['title eq (a JSON read)', (i) => `title eq "${i === 99 ? 'Engineer' : `t${i}`}"`, users],
   // Joined by "and", these match nearly everyone: the last comparison pins the user down.
@@ -195,6 +198,8 @@ for (const kind of storeKinds()) {
             name: { givenName: 'Ada' },
             title: 'Engineer',
             emails: [{ value: `${userName}@example.com`, type: 'work' }],
+            addresses: [{ country: 'NZ' }],
+            phoneNumbers: [{ value: '+64 1' }],
             [ENT]: { manager: { value: 'boss' } },
           });
           const joiner = shape.includes('joined by and') ? ' and ' : ' or ';
