@@ -130,3 +130,14 @@ describe('PATCH adds to a multi-valued attribute within one request', () => {
   ];
   runRows(rows);
 });
+
+describe('PATCH member changes', () => {
+  const group = { schemas: [GROUP_URN], displayName: 'g' };
+  const add = (...ids: string[]) => ({ op: 'add', path: 'members', value: ids.map((value) => ({ value })) });
+  const remove = (id: string) => ({ op: 'remove', path: `members[value eq "${id}"]` });
+  runRows([
+    { name: 'merges consecutive adds into one change, each member once', type: 'Group', resource: group, ops: [add('a'), add('b', 'a'), add('c')], expected: group, members: [{ op: 'add', ids: ['a', 'b', 'c'] }] },
+    { name: 'merges consecutive removes and keeps the order of adds and removes', type: 'Group', resource: group, ops: [add('a'), remove('a'), remove('b'), add('a')], expected: group, members: [{ op: 'add', ids: ['a'] }, { op: 'remove', ids: ['a', 'b'] }, { op: 'add', ids: ['a'] }] },
+    { name: 'never merges across a replace or a remove of all members', type: 'Group', resource: group, ops: [add('a'), { op: 'replace', path: 'members', value: [{ value: 'b' }] }, add('c'), { op: 'remove', path: 'members' }, add('d')], expected: group, members: [{ op: 'add', ids: ['a'] }, { op: 'replace', ids: ['b'] }, { op: 'add', ids: ['c'] }, { op: 'removeAll' }, { op: 'add', ids: ['d'] }] },
+  ]);
+});

@@ -10,9 +10,9 @@ import type { SchemaDef } from '../schemas/types.ts';
 import { PATCH_OP_URN, type ResourceTypeName } from '../schemas/urns.ts';
 import { applyToAttribute } from './attribute-ops.ts';
 import type { ElementIndexes } from './element-index.ts';
-import { memberChange } from './members.ts';
+import { MemberChanges, memberChange } from './members.ts';
 import { targetOfKey, targetOfPath } from './target.ts';
-import type { MemberChange, PatchOpName, PatchResult, Target } from './types.ts';
+import type { PatchOpName, PatchResult, Target } from './types.ts';
 
 export type { MemberChange, PatchResult } from './types.ts';
 
@@ -64,7 +64,7 @@ function readOperations(body: unknown): Result<Operation[]> {
 }
 
 class Run {
-  readonly members: MemberChange[] = [];
+  readonly members = new MemberChanges();
   private readonly indexes: ElementIndexes = new WeakMap();
 
   constructor(
@@ -149,9 +149,9 @@ export function applyPatch(type: ResourceTypeName, resource: ScimResource, body:
     if (!applied.ok) return applied;
   }
   // SCIM_LIMITS.membersPerRequest counts every member value of the request together.
-  const named = run.members.reduce((n, change) => n + (change.op === 'removeAll' ? 0 : change.ids.length), 0);
+  const { named } = run.members;
   if (named > SCIM_LIMITS.membersPerRequest) return err(problem.tooManyMembers(named, SCIM_LIMITS.membersPerRequest));
   const checked = parseResource(type, run.resource);
   if (!checked.ok) return checked;
-  return ok({ resource: checked.value.resource, members: run.members });
+  return ok({ resource: checked.value.resource, members: run.members.list() });
 }
