@@ -93,6 +93,8 @@ const refused: Case[] = [
   [`${L.membersPerRequest + 1} members in a POST`, ({ s }) => s.scim('POST', groups, { displayName: unique('g'), members: ids(L.membersPerRequest + 1) }), 'invalidValue', /names 100001 members; at most 100000/],
   [`${L.membersPerRequest + 1} members in a PUT`, ({ s, group }) => s.scim('PUT', `${groups}/${group.id}`, { displayName: unique('g'), members: ids(L.membersPerRequest + 1) }), 'invalidValue', /names 100001 members/],
   [`${L.membersPerRequest + 1} members over two PATCH operations`, ({ s, group }) => s.scim('PATCH', `${groups}/${group.id}`, patchOp({ op: 'add', path: 'members', value: ids(50_000) }, { op: 'add', path: 'members', value: ids(50_001, 'b') })), 'invalidValue', /names 100001 members/],
+  // 1,000 emails, then 21 scans of the ~1,000 left: 20,790 elements examined.
+  ['value filters that would scan more than 20,000 elements', ({ s, user }) => s.scim('PATCH', `${users}/${user.id}`, patchOp({ op: 'add', path: 'emails', value: emails(1000) }, ...Array.from({ length: 21 }, (_, i) => ({ op: 'remove', path: `emails[value sw "e${i}@"]` })))), 'invalidFilter', /more than 20000 elements/],
   // 7. PATCH operation count
   [`${L.patchOperations + 1} PATCH operations`, ({ s, user }) => s.scim('PATCH', `${users}/${user.id}`, patchOp(...Array.from({ length: L.patchOperations + 1 }, () => ({ op: 'replace', path: 'title', value: 't' })))), 'invalidValue', /1001 operations; at most 1000/],
 ];

@@ -106,6 +106,22 @@ describe('PATCH request limits', () => {
     if (!over.ok) assert.equal(over.error.detail, 'The PATCH request has 1001 operations; at most 1000 are accepted in one request');
   });
 
+  it('lets unindexed value filters examine 20,000 elements and refuses one operation more', () => {
+    const stored = { ...user, emails: Array.from({ length: 1000 }, (_, i) => ({ value: `e${i}@example.com` })) };
+    const scans = (n: number) => Array.from({ length: n }, (_, i) => ({ op: 'replace', path: `emails[value co "e${i}@"].type`, value: 'home' }));
+    const fits = SCIM_LIMITS.patchFilterScans / 1000;
+    assert.ok(applyPatch('User', stored, patchBody(scans(fits))).ok);
+    const over = applyPatch('User', stored, patchBody(scans(fits + 1)));
+    assert.equal(over.ok, false);
+    if (!over.ok) {
+      assert.equal(over.error.scimType, 'invalidFilter');
+      assert.match(over.error.detail, /more than 20000 elements/);
+    }
+    // eq comparisons are looked up, not scanned: 1,000 of them over the same 1,000 emails pass.
+    const eq = Array.from({ length: 1000 }, (_, i) => ({ op: 'replace', path: `emails[value eq "e${i}@example.com"].type`, value: 'home' }));
+    assert.ok(applyPatch('User', stored, patchBody(eq)).ok);
+  });
+
   it('counts the members of every operation of one request together', () => {
     const half = SCIM_LIMITS.membersPerRequest / 2;
     const at = applyPatch('Group', group, patchBody([{ op: 'add', path: 'members', value: members(half, 'a') }, { op: 'remove', path: 'members', value: members(half, 'b') }]));

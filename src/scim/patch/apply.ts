@@ -9,7 +9,7 @@ import { parseResource, type ScimResource } from '../resource.ts';
 import type { SchemaDef } from '../schemas/types.ts';
 import { PATCH_OP_URN, type ResourceTypeName } from '../schemas/urns.ts';
 import { applyToAttribute } from './attribute-ops.ts';
-import type { ElementIndexes } from './element-index.ts';
+import { PatchWork } from './element-index.ts';
 import { MemberChanges, memberChange } from './members.ts';
 import { targetOfKey, targetOfPath } from './target.ts';
 import type { PatchOpName, PatchResult, Target } from './types.ts';
@@ -65,7 +65,7 @@ function readOperations(body: unknown): Result<Operation[]> {
 
 class Run {
   readonly members = new MemberChanges();
-  private readonly indexes: ElementIndexes = new WeakMap();
+  private readonly work = new PatchWork();
 
   constructor(
     readonly type: ResourceTypeName,
@@ -92,7 +92,7 @@ class Run {
         return this.schema(op, target.schema, target.extension, raw, target.text);
       case 'attr':
         if (op !== 'remove' && !hasValue) return err(problem.missingValue(op, target.text));
-        return applyToAttribute(this.type, this.resource, target, op, raw, this.indexes);
+        return applyToAttribute(this.type, this.resource, target, op, raw, this.work);
     }
   }
 
