@@ -1,6 +1,8 @@
 // Request bodies → JSON values, refusing what no store could keep the same: bytes that are not UTF-8 (a
 // lenient decoder turns two different byte strings into one userName), NUL characters and lone surrogates
-// (scim/text.ts), and nesting deep enough to overflow any recursive walk downstream. Every check here is iterative, so no body can exhaust the stack.
+// (scim/text.ts), and nesting deep enough to overflow any recursive walk downstream (SCIM_LIMITS.jsonDepth,
+// checked once here so no later walk, bulkId substitution included, sees deeper data). Every check here is
+// iterative, so no body can exhaust the stack.
 import { isForbiddenKey } from '../scim/coerce.ts';
 import { ScimError } from '../scim/errors.ts';
 import { problem } from '../scim/problems.ts';

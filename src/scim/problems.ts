@@ -59,13 +59,13 @@ export const problem = {
     ScimError.badRequest('invalidValue', `The resource would be ${bytes} bytes as JSON; at most ${limit} are accepted`),
   tooManyMembers: (count: number, limit: number) =>
     ScimError.badRequest('invalidValue', `The request names ${count} members; at most ${limit} are accepted in one request`),
-  // invalidValue, not tooMany: RFC 7644 §3.12 defines tooMany for a filter that yields too many results,
-  // and the Operations array is a value of the request body like any other.
   tooManyScans: (limit: number) =>
     ScimError.badRequest(
       'invalidFilter',
       `The value filters of this PATCH request would examine more than ${limit} elements one by one; filters made of eq comparisons joined by and are indexed and do not count`,
     ),
+  // invalidValue, not tooMany: RFC 7644 §3.12 defines tooMany for a filter that yields too many results,
+  // and the Operations array is a value of the request body like any other.
   tooManyOperations: (count: number, limit: number) =>
     ScimError.badRequest('invalidValue', `The PATCH request has ${count} operations; at most ${limit} are accepted in one request`),
 } as const;
