@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { SCIM_LIMITS } from '../../src/scim/limits.ts';
 import { startServer, type Response, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
-import { ENT, GROUP_URN, USER_URN, assertScimError, counts, createGroup, createUser, groupRow, patchOp, unique, userRow } from '../support/scim.ts';
+import { ENT, GROUP_URN, USER_URN, assertScimError, counts, createGroup, createUser, groupRow, memberIds, patchOp, unique, userRow } from '../support/scim.ts';
 
 const L = SCIM_LIMITS;
 const nested = (levels: number, inner = '1') => `${'['.repeat(levels)}${inner}${']'.repeat(levels)}`;
@@ -121,9 +121,11 @@ const accepted: Array<[string, (f: Fixture) => Promise<Response>, number]> = [
   ['1,000 emails', ({ s }) => s.scim('POST', users, { userName: unique('u'), emails: emails(L.multiValuedElements) }), 201],
   ['a body nested exactly 32 levels', ({ s }) => s.scim('POST', users, raw(`{"userName":"${unique('u')}","x":`, nested(L.jsonDepth - 1))), 201],
   ['1,000 PATCH operations adding one email each', ({ s, user }) => s.scim('PATCH', `${users}/${user.id}`, patchOp(...emails(L.patchOperations).map((e) => ({ op: 'add', path: 'emails', value: [e] })))), 200],
-  ['1,000 PATCH operations adding one member each', async ({ s, group }) => {
+  ['1,000 PATCH operations adding one member each, and stores them all', async ({ s, group }) => {
     const members = await Promise.all(Array.from({ length: L.patchOperations }, () => createUser(s)));
-    return s.scim('PATCH', `${groups}/${group.id}`, patchOp(...members.map((m) => ({ op: 'add', path: 'members', value: [{ value: m.id }] }))));
+    const res = await s.scim('PATCH', `${groups}/${group.id}`, patchOp(...members.map((m) => ({ op: 'add', path: 'members', value: [{ value: m.id }] }))));
+    assert.deepEqual(await memberIds(s.store, group.id), members.map((m) => m.id).sort());
+    return res;
   }, 204],
   ['a filter of 100 comparisons', ({ s }) => s.scim('GET', q(terms(L.filterTerms, () => 'id pr'))), 200],
   ["Entra's + for spaces, OneLogin's dangling & and a bare ?", async ({ s, user }) => {
