@@ -61,6 +61,9 @@ const refused: Case[] = [
   ['invalid UTF-8 in a parameter name', ({ s }) => s.scim('GET', `${users}?%FF=1`), 'invalidValue', /parameter name is not percent-encoded UTF-8/],
   ['a NUL in a user id in the path', ({ s }) => s.scim('GET', `${users}/x%00`), 'invalidValue', /path parameter "id" contains a NUL/],
   ['a NUL in a group id in a PATCH path', ({ s }) => s.scim('PATCH', `${groups}/x%00`, patchOp({ op: 'replace', path: 'displayName', value: 'g' })), 'invalidValue', /path parameter "id" contains a NUL/],
+  ['201 names in attributes', ({ s }) => s.scim('GET', `${users}?attributes=${Array.from({ length: 201 }, () => 'userName').join(',')}`), 'invalidValue', /"attributes" names 201 attributes; at most 200/],
+  ['100,000 names in a .search excludedAttributes', ({ s }) => s.scim('POST', `${users}/.search`, { excludedAttributes: Array.from({ length: 100_000 }, (_, i) => `emails.v${i}`) }), 'invalidValue', /"excludedAttributes" names 100000 attributes; at most 200/],
+  ['201 names in the attributes of a POST', ({ s }) => s.scim('POST', `${users}?attributes=${Array.from({ length: 201 }, () => 'id').join(',')}`, { userName: unique('u') }), 'invalidValue', /"attributes" names 201/],
   // 4. Filter terms
   [`${L.filterTerms + 1} comparisons in a filter`, ({ s }) => s.scim('GET', q(terms(L.filterTerms + 1, () => 'id pr'))), 'invalidFilter', /at most 100 comparisons/],
   ['999 comparisons in a filter', ({ s }) => s.scim('GET', q(terms(999, () => 'id pr'))), 'invalidFilter', /at most 100 comparisons/],
@@ -127,6 +130,7 @@ const accepted: Array<[string, (f: Fixture) => Promise<Response>, number]> = [
     assert.deepEqual(await memberIds(s.store, group.id), members.map((m) => m.id).sort());
     return res;
   }, 204],
+  ['200 names in attributes', ({ s }) => s.scim('POST', `${users}/.search`, { attributes: Array.from({ length: 200 }, (_, i) => (i % 2 ? 'userName' : `x${i}`)), count: 1000 }), 200],
   ['a filter of 100 comparisons', ({ s }) => s.scim('GET', q(terms(L.filterTerms, () => 'id pr'))), 200],
   ["Entra's + for spaces, OneLogin's dangling & and a bare ?", async ({ s, user }) => {
     const found = await s.scim('GET', `${users}?filter=userName+eq+%22${encodeURIComponent(user.userName)}%22&`);

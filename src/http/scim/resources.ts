@@ -4,7 +4,7 @@ import { etagMatches, etagOf } from '../../provisioning/scim/context.ts';
 import { SCIM_SERVICES } from '../../provisioning/scim/services.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { parseListQuery, parseProjection, type ListQuery, type Projection } from '../../scim/list-query.ts';
-import { project, wantsAttribute } from '../../scim/project.ts';
+import { project, projector, wantsAttribute } from '../../scim/project.ts';
 import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
 import { LIMITS } from './limits.ts';
 import { listResponseBody } from './list-response.ts';
@@ -21,7 +21,7 @@ const preconditions = (request: FastifyRequest) => {
 export async function listResources(request: FastifyRequest, type: ResourceTypeName, query: ListQuery) {
   const { service, derived } = SCIM_SERVICES[type];
   const page = await service.list(scimContext(request), query, wantsAttribute(type, query, derived));
-  return { ...page, resources: page.resources.map((r) => project(type, r, query)) };
+  return { ...page, resources: page.resources.map(projector(type, query)) };
 }
 
 export async function resourceRoutes(app: FastifyInstance, options: { type: ResourceTypeName }): Promise<void> {
