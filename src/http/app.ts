@@ -8,10 +8,12 @@ import { TokenLimits } from '../provisioning/rate-limits/token-limits.ts';
 import { ScimRequestRecorder } from '../provisioning/scim-request-stats.ts';
 import type { Store } from '../store/open.ts';
 import { ping } from '../store/ping.ts';
+import { parseBody } from './body.ts';
 import { BodyError, MAX_PARAM_LENGTH, scimClientErrorHandler, scimErrorHandler, sendScimError } from './errors.ts';
 import { trackHandlers } from './in-flight.ts';
 import { Metrics } from './metrics.ts';
 import { metricsRoute } from './metrics-endpoint.ts';
+import { parseQueryString } from './query.ts';
 import { requestIdOf } from './request-id.ts';
 import { scimRoutes } from './scim/routes.ts';
 import { loggerOptions } from './logging.ts';
@@ -33,14 +35,6 @@ export interface AppDeps {
   logger?: boolean;
   /** Where log lines go instead of stdout (tests read them back). */
   logStream?: { write(line: string): void };
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch (e) {
-    throw new BodyError(400, 'invalidSyntax', `The request body is not valid JSON: ${(e as Error).message}`);
-  }
 }
 
 const trustHops = (n: number) => (_address: string, hop: number) => hop < n;
@@ -70,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: false,
     // Endpoint names match in any case (/users as /Users): Microsoft's own SCIM test collection sends them
     // lower-cased. Route parameters — resource ids, which are case-sensitive (RFC 7643 §3.1) — keep their case.
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH, querystringParser: parseQueryString },
     // The https server behaves like the http one for everything routes see; only its type differs.
     ...(config.tls ? { https: { ...serverOptions, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;
@@ -107,12 +101,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // IdPs send application/scim+json or application/json, with or without charset; some send neither. Every
   // body is JSON here, and a body that is not gets a SCIM invalidSyntax error rather than a 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
     try {
-      done(null, parseJson(body as string));
+      done(null, parseBody(body as Buffer));
     } catch (e) {
-      done(e as Error, undefined);
+      // Counted apart in the metrics as a request-body rejection.
+      done(e instanceof ScimError ? new BodyError(e.status, e.scimType, e.detail) : (e as Error), undefined);
     }
   });
 

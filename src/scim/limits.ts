@@ -29,6 +29,15 @@ export const SCIM_LIMITS = {
   filterTerms: 100,
   /** Resources' JSON in one list response: a page of very large resources holds fewer than `count`. */
   responseBytes: 4 * 1024 * 1024,
+  /** Names in one `attributes` or `excludedAttributes` list: User and its enterprise extension define
+   *  fewer than 100 attribute paths, so a longer list only repeats or names unknowns; 100,000 names
+   *  (a 2 MB .search body) held the event loop for 20 s. */
+  projectionAttributes: 200,
+  /** Elements one PATCH request's value filters may examine one by one. A conjunction of eq comparisons
+   *  (emails[type eq "work"], what every IdP sends) is looked up in an index and costs nothing here; any
+   *  other filter (co, sw, or, not, …) tests each element of the attribute, ~2.5 µs apiece, once per
+   *  operation: 1,000 such operations over 1,000 emails held the event loop for 2.5 s. 20,000 is ≤ 50 ms. */
+  patchFilterScans: 20_000,
 } as const;
 
 export type ScimLimits = typeof SCIM_LIMITS;

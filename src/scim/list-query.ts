@@ -3,6 +3,7 @@
 import type { AttrPath, Filter } from './filter/ast.ts';
 import { parseFilter, parsePath } from './filter/parser.ts';
 import { ScimError } from './errors.ts';
+import { SCIM_LIMITS } from './limits.ts';
 import { parseAttributeList } from './project.ts';
 
 export interface ListLimits {
@@ -48,11 +49,18 @@ export interface Projection {
   excludedAttributes: string[];
 }
 
+function attributeList(source: Source, name: string): string[] {
+  const list = parseAttributeList(text(source, name));
+  const limit = SCIM_LIMITS.projectionAttributes;
+  if (list.length > limit) throw ScimError.badRequest('invalidValue', `"${name}" names ${list.length} attributes; at most ${limit} are accepted`);
+  return list;
+}
+
 /** `attributes` / `excludedAttributes` (RFC 7644 §3.9), for single-resource requests as well as lists. */
 export function parseProjection(source: Source): Projection {
   return {
-    attributes: parseAttributeList(text(source, 'attributes')),
-    excludedAttributes: parseAttributeList(text(source, 'excludedAttributes')),
+    attributes: attributeList(source, 'attributes'),
+    excludedAttributes: attributeList(source, 'excludedAttributes'),
   };
 }
 

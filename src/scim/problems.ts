@@ -50,4 +50,22 @@ export const problem = {
       'invalidFilter',
       `Unsupported members filter in '${path}': only "remove" with value eq "…" (joined by or) is supported`,
     ),
+  // SCIM_LIMITS (limits.ts): each detail names the attribute or part and the limit.
+  tooLong: (label: string, size: number, limit: number, unit = 'characters') =>
+    ScimError.badRequest('invalidValue', `Attribute '${label}' has ${size} ${unit}; at most ${limit} are accepted`),
+  tooManyValues: (label: string, count: number, limit: number) =>
+    ScimError.badRequest('invalidValue', `Attribute '${label}' has ${count} values; at most ${limit} are accepted`),
+  resourceTooLarge: (bytes: number, limit: number) =>
+    ScimError.badRequest('invalidValue', `The resource would be ${bytes} bytes as JSON; at most ${limit} are accepted`),
+  tooManyMembers: (count: number, limit: number) =>
+    ScimError.badRequest('invalidValue', `The request names ${count} members; at most ${limit} are accepted in one request`),
+  tooManyScans: (limit: number) =>
+    ScimError.badRequest(
+      'invalidFilter',
+      `The value filters of this PATCH request would examine more than ${limit} elements one by one; filters made of eq comparisons joined by and are indexed and do not count`,
+    ),
+  // invalidValue, not tooMany: RFC 7644 §3.12 defines tooMany for a filter that yields too many results,
+  // and the Operations array is a value of the request body like any other.
+  tooManyOperations: (count: number, limit: number) =>
+    ScimError.badRequest('invalidValue', `The PATCH request has ${count} operations; at most ${limit} are accepted in one request`),
 } as const;

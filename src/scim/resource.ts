@@ -3,7 +3,9 @@
 // read-only attributes, nulls and empty arrays are ignored rather than refused.
 import { coerceTopLevel, findForbiddenKey, isObject } from './coerce.ts';
 import { err, ok, type Result } from './errors.ts';
+import { SCIM_LIMITS } from './limits.ts';
 import { problem } from './problems.ts';
+import { checkResourceLimits } from './resource-limits.ts';
 import { COMMON_ATTRIBUTES, findAttr, resolveKey, schemasOf } from './schemas/index.ts';
 import type { AttributeDef, SchemaDef } from './schemas/types.ts';
 import type { ResourceTypeName } from './schemas/urns.ts';
@@ -101,6 +103,8 @@ export function parseResource(type: ResourceTypeName, body: unknown): Result<Par
         // echoing a response (Okta's sample group has "members": null, idp-requests §2.5), and reading it
         // as "no members" would empty the group. A client that means it sends [].
         if (entry.raw === null) continue;
+        const named = Array.isArray(entry.raw) ? entry.raw.length : 1;
+        if (named > SCIM_LIMITS.membersPerRequest) return err(problem.tooManyMembers(named, SCIM_LIMITS.membersPerRequest));
         const parsed = parseMembers(entry.raw);
         if (!parsed.ok) return parsed;
         members = parsed.value;
@@ -125,6 +129,8 @@ export function parseResource(type: ResourceTypeName, body: unknown): Result<Par
   }
   const missing = missingRequired(resource, core);
   if (missing !== undefined) return err(problem.required(missing));
+  const limited = checkResourceLimits(type, resource);
+  if (!limited.ok) return limited;
   return ok(members === undefined ? { resource } : { resource, members });
 }
 

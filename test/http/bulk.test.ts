@@ -158,6 +158,8 @@ for (const kind of storeKinds()) {
       ['a missing path', { method: 'DELETE' }, 'invalidSyntax'],
       ['an operation that is not an object', 'DELETE /Users/x' as unknown as Op, 'invalidSyntax'],
       ['a malformed percent-encoding in the path', { method: 'DELETE', path: '/Users/%E0%A4%A' }, 'invalidPath'],
+      ['a percent-encoded lone surrogate in the path', { method: 'DELETE', path: '/Users/%ED%A0%80' }, 'invalidPath'],
+      ['a percent-encoded NUL in the path', { method: 'PATCH', path: '/Users/x%00', data: { schemas: [PATCH_OP], Operations: [] } }, 'invalidPath'],
       ['a path outside /Users and /Groups', { method: 'DELETE', path: '/Schemas/x' }, 'invalidPath'],
       ['a non-string bulkId', { method: 'DELETE', path: '/Users/x', bulkId: 7 }, 'invalidSyntax'],
     ];

@@ -14,7 +14,8 @@ export interface TestServer {
   token: string;
   companyId: string;
   settingId: string;
-  /** Sends a SCIM request with the bearer token; `body` objects are sent as application/scim+json. */
+  /** Sends a SCIM request with the bearer token; `body` objects are sent as application/scim+json, strings
+   *  and Buffers as they are. */
   scim(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Another company with its own token on the same server. */
   otherTenant(): Promise<{ token: string; companyId: string; settingId: string }>;
@@ -27,6 +28,8 @@ export interface Response {
   body: any;
   raw: string;
 }
+
+const isRaw = (body: unknown): body is string | Buffer => typeof body === 'string' || Buffer.isBuffer(body);
 
 export interface ServerOptions {
   bodyLimit?: number;
@@ -74,10 +77,10 @@ export async function startServer(kind: StoreKind, options: ServerOptions = {}):
       url,
       headers: {
         authorization: `Bearer ${main.token}`,
-        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/scim+json' } : {}),
+        ...(body !== undefined && !isRaw(body) ? { 'content-type': 'application/scim+json' } : {}),
         ...headers,
       },
-      ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { payload: isRaw(body) ? body : JSON.stringify(body) } : {}),
     });
     let parsed: unknown;
     try {

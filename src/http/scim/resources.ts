@@ -4,7 +4,7 @@ import { etagMatches, etagOf } from '../../provisioning/scim/context.ts';
 import { SCIM_SERVICES } from '../../provisioning/scim/services.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { parseListQuery, parseProjection, type ListQuery, type Projection } from '../../scim/list-query.ts';
-import { project, wantsAttribute } from '../../scim/project.ts';
+import { project, projector, wantsAttribute } from '../../scim/project.ts';
 import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
 import { LIMITS } from './limits.ts';
 import { listResponseBody, type SerialisedPage } from './list-response.ts';
@@ -37,8 +37,9 @@ export async function listResources(request: FastifyRequest, type: ResourceTypeN
   const page = await service.list(scimContext(request), query, wantsAttribute(type, query, derived));
   const resources: string[] = [];
   let bytes = 0;
+  const projectOne = projector(type, query);
   for (const r of page.resources) {
-    const json = JSON.stringify(project(type, r, query));
+    const json = JSON.stringify(projectOne(r));
     const size = Buffer.byteLength(json);
     if (resources.length && bytes + size > budget) break;
     resources.push(json);

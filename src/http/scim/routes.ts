@@ -7,6 +7,7 @@ import type { Store } from '../../store/open.ts';
 import { SCIM_CONTENT_TYPE } from '../errors.ts';
 import { startDeadline } from '../deadline.ts';
 import type { Metrics } from '../metrics.ts';
+import { paramsProblem, queryProblem } from '../query.ts';
 import { scimBaseUrl } from './auth.ts';
 import { bulkRoutes } from './bulk.ts';
 import { discoveryRoutes } from './discovery.ts';
@@ -55,6 +56,13 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
   app.addHook('onSend', async (_request, reply, payload) => {
     if (String(reply.getHeader('content-type') ?? '').startsWith('application/json')) reply.type(SCIM_CONTENT_TYPE);
     return payload;
+  });
+
+  // Strict query decoding (query.ts) runs while routing, where it cannot answer; its verdict is given here,
+  // after authentication, so a request without a token still gets its 401.
+  app.addHook('preHandler', async (request) => {
+    const problem = queryProblem(request.query) ?? paramsProblem(request.params);
+    if (problem) throw problem;
   });
 
   // Discovery documents hold no tenant data and are served without a token (RFC 7644 §4).

@@ -4,6 +4,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ScimError, errorBody } from '../../scim/errors.ts';
 import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
+import { unstorable } from '../../scim/text.ts';
 import { etagOf, type ScimContext } from './context.ts';
 import type { Written } from './kind.ts';
 import { SCIM_SERVICES } from './services.ts';
@@ -98,11 +99,15 @@ function target(path: string): { type: ResourceTypeName; id?: string } {
   if (!m) throw ScimError.badRequest('invalidPath', `Bulk path "${path}" must be /Users, /Groups, /Users/{id} or /Groups/{id}`);
   const type: ResourceTypeName = m[1]!.toLowerCase() === 'users' ? 'User' : 'Group';
   if (!m[2]) return { type };
+  let id: string;
   try {
-    return { type, id: decodeURIComponent(m[2]) };
+    id = decodeURIComponent(m[2]);
   } catch {
     throw ScimError.badRequest('invalidPath', `Bulk path "${path}" has a malformed percent-encoding in its id`);
   }
+  const bad = unstorable(id);
+  if (bad) throw ScimError.badRequest('invalidPath', `The id in bulk path "${path}" contains ${bad}`);
+  return { type, id };
 }
 
 async function execute(ctx: ScimContext, op: Operation): Promise<{ status: number; written?: Written }> {

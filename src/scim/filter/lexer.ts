@@ -2,6 +2,7 @@
 // operators, and/or/not, true/false/null, numbers, and the unquoted values older IdPs send) are all runs of
 // characters up to whitespace, a bracket, a parenthesis or a quote; the parser decides what a word means
 // from where it stands. Only JSON strings (RFC 8259 §7) need real lexing.
+import { unstorable } from '../text.ts';
 
 export type Token =
   | { kind: 'word'; text: string; pos: number }
@@ -28,7 +29,10 @@ function readString(text: string, start: number): { value: string; next: number 
   let i = start + 1;
   while (i < text.length) {
     const c = text[i]!;
-    if (c === '"') return { value, next: i + 1 };
+    if (c === '"') {
+      const bad = unstorable(value);
+      return bad === undefined ? { value, next: i + 1 } : { pos: start, message: `a string may not contain ${bad}` };
+    }
     if (c !== '\\') {
       value += c;
       i++;

@@ -11,6 +11,7 @@
 // true, false or null is read as a string (`userName eq bob@example.com`).
 import { ScimError, err, ok, type Result } from '../errors.ts';
 import type { AttrPath, CompareOp, Filter, Literal, PatchPath } from './ast.ts';
+import { SCIM_LIMITS } from '../limits.ts';
 import { tokenize, type Token } from './lexer.ts';
 
 export const MAX_FILTER_LENGTH = 10_000;
@@ -78,6 +79,7 @@ function attrPathOf(word: { text: string; pos: number }): AttrPath {
 class Parser {
   private i = 0;
   private depth = 0;
+  private terms = 0;
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -93,6 +95,13 @@ class Parser {
 
   private enter(pos: number): void {
     if (++this.depth > MAX_NESTING) throw new Failure(pos, `expected at most ${MAX_NESTING} levels of nested parentheses, "not" and brackets`);
+  }
+
+  /** Counts one comparison (attrExp) at `pos`. SQLite refuses a deep enough expression tree with a 500
+   *  ("Expression tree is too large"), and every comparison costs a JSON read or a subquery. */
+  private term(pos: number): void {
+    const limit = SCIM_LIMITS.filterTerms;
+    if (++this.terms > limit) throw new Failure(pos, `expected at most ${limit} comparisons, the limit of this server`);
   }
 
   /** or-expression; `inValue` is true inside the brackets of a value path. */
@@ -166,6 +175,7 @@ class Parser {
       }
       return { kind: 'valuePath', path, filter };
     }
+    this.term(word.pos);
     if (isWord(t, 'pr')) return { kind: 'present', path };
     if (t.kind === 'word' && COMPARE_OPS.has(t.text.toLowerCase())) {
       const op = t.text.toLowerCase() as CompareOp;
@@ -183,6 +193,7 @@ class Parser {
   private subAfterValuePath(path: AttrPath, filter: Filter, word: { text: string; pos: number }): Filter {
     const sub = word.text.slice(1);
     checkName(sub, word.pos + 1);
+    this.term(word.pos);
     const t = this.next();
     const inner: AttrPath = { attr: sub };
     const within = (f: Filter): Filter => ({ kind: 'valuePath', path, filter: { kind: 'and', left: filter, right: f } });

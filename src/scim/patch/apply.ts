@@ -3,14 +3,16 @@
 import { findForbiddenKey, isObject } from '../coerce.ts';
 import { opName } from '../dialect.ts';
 import { err, ok, type Result } from '../errors.ts';
+import { SCIM_LIMITS } from '../limits.ts';
 import { problem } from '../problems.ts';
 import { parseResource, type ScimResource } from '../resource.ts';
 import type { SchemaDef } from '../schemas/types.ts';
 import { PATCH_OP_URN, type ResourceTypeName } from '../schemas/urns.ts';
 import { applyToAttribute } from './attribute-ops.ts';
-import { memberChange } from './members.ts';
+import { PatchWork } from './element-index.ts';
+import { MemberChanges, memberChange } from './members.ts';
 import { targetOfKey, targetOfPath } from './target.ts';
-import type { MemberChange, PatchOpName, PatchResult, Target } from './types.ts';
+import type { PatchOpName, PatchResult, Target } from './types.ts';
 
 export type { MemberChange, PatchResult } from './types.ts';
 
@@ -43,6 +45,7 @@ function readOperations(body: unknown): Result<Operation[]> {
   }
   const list = field(body, 'operations').value;
   if (!Array.isArray(list) || list.length === 0) return err(problem.noOperations());
+  if (list.length > SCIM_LIMITS.patchOperations) return err(problem.tooManyOperations(list.length, SCIM_LIMITS.patchOperations));
   const operations: Operation[] = [];
   for (const [index, item] of list.entries()) {
     if (!isObject(item)) return err(problem.opNotObject(index));
@@ -61,7 +64,8 @@ function readOperations(body: unknown): Result<Operation[]> {
 }
 
 class Run {
-  readonly members: MemberChange[] = [];
+  readonly members = new MemberChanges();
+  private readonly work = new PatchWork();
 
   constructor(
     readonly type: ResourceTypeName,
@@ -88,7 +92,7 @@ class Run {
         return this.schema(op, target.schema, target.extension, raw, target.text);
       case 'attr':
         if (op !== 'remove' && !hasValue) return err(problem.missingValue(op, target.text));
-        return applyToAttribute(this.type, this.resource, target, op, raw);
+        return applyToAttribute(this.type, this.resource, target, op, raw, this.work);
     }
   }
 
@@ -144,7 +148,10 @@ export function applyPatch(type: ResourceTypeName, resource: ScimResource, body:
     const applied = run.operation(operation);
     if (!applied.ok) return applied;
   }
+  // SCIM_LIMITS.membersPerRequest counts every member value of the request together.
+  const { named } = run.members;
+  if (named > SCIM_LIMITS.membersPerRequest) return err(problem.tooManyMembers(named, SCIM_LIMITS.membersPerRequest));
   const checked = parseResource(type, run.resource);
   if (!checked.ok) return checked;
-  return ok({ resource: checked.value.resource, members: run.members });
+  return ok({ resource: checked.value.resource, members: run.members.list() });
 }

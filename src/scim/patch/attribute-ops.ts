@@ -3,12 +3,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { coerceAttribute, coerceTopLevel, isObject } from '../coerce.ts';
 import { err, ok, type Result } from '../errors.ts';
-import { foldString, foldsCase } from '../fold.ts';
+import { SCIM_LIMITS } from '../limits.ts';
 import { problem } from '../problems.ts';
 import type { ScimResource } from '../resource.ts';
 import { findAttr } from '../schemas/index.ts';
 import type { AttributeDef } from '../schemas/types.ts';
 import { ENTERPRISE_USER_URN, type ResourceTypeName } from '../schemas/urns.ts';
+import { ElementIndex, PatchWork } from './element-index.ts';
 import { elementMatcher, eqPairs } from './value-filter.ts';
 import type { AttrTarget, PatchOpName } from './types.ts';
 
@@ -25,36 +26,21 @@ function holderOf(resource: ScimResource, t: AttrTarget): Obj {
   return created;
 }
 
-function sameScalar(def: AttributeDef, a: unknown, b: unknown): boolean {
-  return typeof a === 'string' && typeof b === 'string' && foldsCase(def) ? foldString(a) === foldString(b) : a === b;
+/** The index that owns the attribute's working array while the request runs (an empty one when absent). */
+function listOf(holder: Obj, attr: AttributeDef, work: PatchWork): ElementIndex {
+  const current = holder[attr.name];
+  return ElementIndex.of(work, attr, Array.isArray(current) ? current : []);
 }
 
-/** Every sub-attribute `probe` sets has the same value in `element` (caseExact respected). */
-function contains(def: AttributeDef, element: unknown, probe: unknown): boolean {
-  if (def.type !== 'complex') return sameScalar(def, element, probe);
-  if (!isObject(element) || !isObject(probe)) return false;
-  return Object.entries(probe).every(([key, value]) => {
-    const sub = findAttr(def.subAttributes, key);
-    return sub !== undefined && sameScalar(sub, element[key], value);
-  });
-}
-
-/** RFC 7644 §3.5.2: setting "primary" true on one value sets it false on the others (RFC 7643 §2.4). */
-function keepOnePrimary(items: unknown[], touched: unknown[]): void {
-  const winner = touched.find((e) => isObject(e) && e.primary === true);
-  if (winner === undefined) return;
-  for (const e of items) if (e !== winner && isObject(e) && e.primary === true) e.primary = false;
-}
-
-function writeItems(holder: Obj, name: string, items: unknown[]): Result<void> {
-  const kept = items.filter((e) => !(isObject(e) && Object.keys(e).length === 0));
-  if (kept.length === 0) delete holder[name];
-  else holder[name] = kept;
+/** Writes the list back; RFC 7643 §2.5: an empty multi-valued attribute is unassigned. */
+function finish(holder: Obj, attr: AttributeDef, list: ElementIndex): Result<void> {
+  if (list.items.length === 0) delete holder[attr.name];
+  else holder[attr.name] = list.items;
   return done;
 }
 
-const itemsOf = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value.map((e: unknown) => (isObject(e) ? { ...e } : e)) : [];
+/** The first of `elements` that is primary: RFC 7644 §3.5.2 makes it the only one. */
+const firstPrimary = (elements: unknown[]) => elements.find((e) => isObject(e) && e.primary === true);
 
 function checkImmutable(def: AttributeDef, before: unknown, after: unknown, label: string): Result<void> {
   // RFC 7643 §2.2 "immutable": may be set once, never changed.
@@ -89,7 +75,7 @@ function mergeComplex(holder: Obj, attr: AttributeDef, raw: unknown): Result<voi
 }
 
 /** path "emails" / "active" / "name" / "urn:…:manager": the attribute as a whole. */
-function whole(holder: Obj, t: AttrTarget, op: PatchOpName, raw: unknown): Result<void> {
+function whole(holder: Obj, t: AttrTarget, op: PatchOpName, raw: unknown, work: PatchWork): Result<void> {
   const { attr, schema } = t;
   const before = holder[attr.name];
   if (op === 'remove') {
@@ -98,8 +84,9 @@ function whole(holder: Obj, t: AttrTarget, op: PatchOpName, raw: unknown): Resul
     if (attr.multiValued && attr.type === 'complex' && raw !== undefined && raw !== null) {
       const probes = coerceAttribute(attr, raw);
       if (!probes.ok) return probes;
-      const listed = (probes.value as unknown[] | undefined) ?? [];
-      return writeItems(holder, attr.name, itemsOf(before).filter((e) => !listed.some((p) => contains(attr, e, p))));
+      const list = listOf(holder, attr, work);
+      for (const probe of (probes.value as unknown[] | undefined) ?? []) for (const e of list.containing(probe)) list.remove(e);
+      return finish(holder, attr, list);
     }
     delete holder[attr.name];
     return done;
@@ -116,15 +103,9 @@ function whole(holder: Obj, t: AttrTarget, op: PatchOpName, raw: unknown): Resul
   }
   if (attr.multiValued && op === 'add') {
     // RFC 7644 §3.5.2.1: values are appended; a value already present is not added again.
-    const items = itemsOf(before);
-    const added: unknown[] = [];
-    for (const item of coerced.value as unknown[]) {
-      if (items.some((e) => contains(attr, e, item))) continue;
-      items.push(item);
-      added.push(item);
-    }
-    keepOnePrimary(items, added);
-    return writeItems(holder, attr.name, items);
+    const list = listOf(holder, attr, work);
+    for (const item of coerced.value as unknown[]) if (list.containing(item).length === 0) list.add(item);
+    return finish(holder, attr, list);
   }
   const same = checkImmutable(attr, before, coerced.value, attr.name);
   if (!same.ok) return same;
@@ -137,33 +118,51 @@ function subOfOne(holder: Obj, t: AttrTarget, sub: AttributeDef, op: PatchOpName
   return mergeComplex(holder, t.attr, { [sub.name]: op === 'remove' ? null : raw });
 }
 
-/** path "emails.type" without a filter: that sub-attribute of every element. */
-function subOfEach(holder: Obj, t: AttrTarget, sub: AttributeDef, op: PatchOpName, raw: unknown): Result<void> {
-  const items = itemsOf(holder[t.attr.name]);
+/** path "emails.type" without a filter: that sub-attribute of every element. Every element changes, so
+ *  the elements are written directly and the index dropped: rebuilding it costs less than keeping it. */
+function subOfEach(holder: Obj, t: AttrTarget, sub: AttributeDef, op: PatchOpName, raw: unknown, work: PatchWork): Result<void> {
   const coerced = op === 'remove' ? ok(undefined) : coerceAttribute(sub, raw, `${t.attr.name}.${sub.name}`);
   if (!coerced.ok) return coerced;
-  if (items.length === 0 && coerced.value !== undefined) items.push({ [sub.name]: coerced.value });
+  const { value } = coerced;
+  const current = holder[t.attr.name];
+  const items = Array.isArray(current) ? current : [];
+  work.indexes.delete(items);
+  if (items.length === 0 && value !== undefined) items.push({});
   for (const e of items) {
     if (!isObject(e)) continue;
-    if (coerced.value === undefined) delete e[sub.name];
-    else e[sub.name] = coerced.value;
+    if (value === undefined) delete e[sub.name];
+    else e[sub.name] = value;
   }
-  return writeItems(holder, t.attr.name, items);
+  // RFC 7643 §2.5: an element left without sub-attributes, and a list left empty, are unassigned.
+  const kept = value === undefined ? items.filter((e) => !(isObject(e) && Object.keys(e).length === 0)) : items;
+  if (kept.length === 0) delete holder[t.attr.name];
+  else holder[t.attr.name] = kept;
+  return done;
 }
 
 /** path "emails[type eq \"work\"]" or "emails[type eq \"work\"].value". */
-function viaFilter(type: ResourceTypeName, holder: Obj, t: AttrTarget, op: PatchOpName, raw: unknown): Result<void> {
+function viaFilter(type: ResourceTypeName, holder: Obj, t: AttrTarget, op: PatchOpName, raw: unknown, work: PatchWork): Result<void> {
   const { attr, sub } = t;
-  const items = itemsOf(holder[attr.name]);
-  const hits = items.filter(elementMatcher(type, t));
+  const list = listOf(holder, attr, work);
+  // A conjunction of eq comparisons (the filters IdPs send) finds its elements through the index; the
+  // evaluator then decides, so the index only narrows what it reads.
+  const pairs = t.filter === undefined ? undefined : eqPairs(t.filter, attr);
+  if (pairs === undefined) {
+    work.scanned += list.items.length;
+    if (work.scanned > SCIM_LIMITS.patchFilterScans) return err(problem.tooManyScans(SCIM_LIMITS.patchFilterScans));
+  }
+  const scope = (pairs && list.candidates(pairs)) ?? list.items;
+  const hits = scope.filter(elementMatcher(type, t)) as Obj[];
   const element = { ...attr, multiValued: false };
 
   if (op === 'remove') {
     // RFC 7644 §3.5.2.2 defines no error for a filter that matches nothing (noTarget is for a missing
     // path, and for replace in §3.5.2.3): the values are already absent.
-    if (sub === undefined) return writeItems(holder, attr.name, items.filter((e) => !hits.includes(e)));
-    for (const e of hits) if (isObject(e)) delete e[sub.name];
-    return writeItems(holder, attr.name, items);
+    for (const e of hits) {
+      if (sub === undefined) list.remove(e);
+      else list.setSub(e, sub, undefined);
+    }
+    return finish(holder, attr, list);
   }
 
   if (hits.length === 0) {
@@ -173,7 +172,6 @@ function viaFilter(type: ResourceTypeName, holder: Obj, t: AttrTarget, op: Patch
     // wants 400 noTarget for replace, but Entra sends "Replace" for emails[type eq "work"].value whether or
     // not the user has a work e-mail yet, so a replace through a filter that is a conjunction of eq
     // comparisons (which pins down the element to create) is treated as add. Anything else is noTarget.
-    const pairs = t.filter === undefined ? undefined : eqPairs(t.filter, attr);
     if (pairs === undefined) return err(problem.noTarget(t.text));
     const seed: Obj = {};
     for (const [def, value] of pairs) seed[def.name] = value;
@@ -184,49 +182,47 @@ function viaFilter(type: ResourceTypeName, holder: Obj, t: AttrTarget, op: Patch
     const created = coerceAttribute(element, given, attr.name);
     if (!created.ok) return created;
     if (created.value === undefined) return done;
-    items.push(created.value);
-    keepOnePrimary(items, [created.value]);
-    return writeItems(holder, attr.name, items);
+    list.add(created.value);
+    return finish(holder, attr, list);
   }
 
   if (sub !== undefined) {
     const coerced = coerceAttribute(sub, raw, `${attr.name}.${sub.name}`);
     if (!coerced.ok) return coerced;
-    for (const e of hits) {
-      if (!isObject(e)) continue;
-      if (coerced.value === undefined) delete e[sub.name];
-      else e[sub.name] = coerced.value;
-    }
-    keepOnePrimary(items, hits);
-    return writeItems(holder, attr.name, items);
+    for (const e of hits) list.setSub(e, sub, coerced.value);
+    list.keepOnePrimary(firstPrimary(hits));
+    return finish(holder, attr, list);
   }
 
   // The matched elements as a whole: add merges into them, replace swaps them (RFC 7644 §3.5.2.3).
-  if (raw === null) return writeItems(holder, attr.name, op === 'replace' ? items.filter((e) => !hits.includes(e)) : items);
+  if (raw === null) {
+    if (op === 'replace') for (const e of hits) list.remove(e);
+    return finish(holder, attr, list);
+  }
   const coerced = coerceAttribute(element, raw, attr.name);
   if (!coerced.ok) return coerced;
   const value = (coerced.value ?? {}) as Obj;
-  const touched: unknown[] = [];
-  const next = items.map((e) => {
-    if (!hits.includes(e)) return e;
-    const updated = op === 'add' && isObject(e) ? { ...e, ...value } : { ...value };
-    touched.push(updated);
-    return updated;
-  });
-  keepOnePrimary(next, touched);
-  return writeItems(holder, attr.name, next);
+  for (const e of hits) {
+    list.update(e, (x) => {
+      if (op === 'replace') for (const key of Object.keys(x)) delete x[key];
+      Object.assign(x, value);
+    });
+  }
+  list.keepOnePrimary(firstPrimary(hits));
+  return finish(holder, attr, list);
 }
 
-/** Applies one operation to one attribute of `resource` (a working copy). */
+/** Applies one operation to one attribute of `resource` (a working copy); `work` lives as long as it. */
 export function applyToAttribute(
   type: ResourceTypeName,
   resource: ScimResource,
   t: AttrTarget,
   op: PatchOpName,
   raw: unknown,
+  work: PatchWork,
 ): Result<void> {
   const holder = holderOf(resource, t);
-  if (t.filter !== undefined) return viaFilter(type, holder, t, op, raw);
-  if (t.sub === undefined) return whole(holder, t, op, raw);
-  return t.attr.multiValued ? subOfEach(holder, t, t.sub, op, raw) : subOfOne(holder, t, t.sub, op, raw);
+  if (t.filter !== undefined) return viaFilter(type, holder, t, op, raw, work);
+  if (t.sub === undefined) return whole(holder, t, op, raw, work);
+  return t.attr.multiValued ? subOfEach(holder, t, t.sub, op, raw, work) : subOfOne(holder, t, t.sub, op, raw);
 }

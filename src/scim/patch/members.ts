@@ -44,3 +44,45 @@ export function memberChange(
   if (op === 'add') return ok(ids.length === 0 ? undefined : { op: 'add', ids });
   return ok({ op: 'replace', ids });
 }
+
+/**
+ * A request's member changes in order, consecutive adds (or removes) merged into one: Entra sends one
+ * member per operation, and the store then writes a statement per 500 members instead of one per
+ * operation (1,000 "add members" operations: one change, not 1,000). Applying add A then add B is adding
+ * both, so the merge changes nothing else.
+ */
+export class MemberChanges {
+  private readonly changes: MemberChange[] = [];
+  private open: { op: 'add' | 'remove'; ids: Set<string> } | undefined;
+  /** Member values named by the request, repeats included (SCIM_LIMITS.membersPerRequest). */
+  named = 0;
+
+  push(change: MemberChange): void {
+    if (change.op === 'removeAll') {
+      this.close();
+      this.changes.push(change);
+      return;
+    }
+    this.named += change.ids.length;
+    if (change.op === 'replace') {
+      this.close();
+      this.changes.push(change);
+      return;
+    }
+    if (this.open?.op !== change.op) {
+      this.close();
+      this.open = { op: change.op, ids: new Set() };
+    }
+    for (const id of change.ids) this.open.ids.add(id);
+  }
+
+  list(): MemberChange[] {
+    this.close();
+    return this.changes;
+  }
+
+  private close(): void {
+    if (this.open) this.changes.push({ op: this.open.op, ids: [...this.open.ids] });
+    this.open = undefined;
+  }
+}

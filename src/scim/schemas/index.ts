@@ -41,8 +41,19 @@ export function schemasOf(type: ResourceTypeName): ResourceSchemas {
 
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
+/** Each attribute list by lower-cased name, built on first use: a body or PATCH value may carry 100,000
+ *  keys, and comparing each with every attribute name (lower-casing both) cost ~3 µs a key. */
+const byName = new WeakMap<readonly AttributeDef[], ReadonlyMap<string, AttributeDef>>();
+
 export function findAttr(list: readonly AttributeDef[] | undefined, name: string): AttributeDef | undefined {
-  return list?.find((a) => same(a.name, name));
+  if (list === undefined) return undefined;
+  let names = byName.get(list);
+  if (names === undefined) {
+    const built = new Map<string, AttributeDef>();
+    for (const a of list) if (!built.has(a.name.toLowerCase())) built.set(a.name.toLowerCase(), a);
+    byName.set(list, (names = built));
+  }
+  return names.get(name.toLowerCase());
 }
 
 /** The core schema or one of the type's extensions, by URN. */
