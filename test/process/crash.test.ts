@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { USER_URN } from '../../src/scim/schemas/urns.ts';
-import { seedTenant, startServer, type RosterServer } from '../support/process.ts';
+import { seedTenant, startServer, UNLIMITED, type RosterServer } from '../support/process.ts';
 import { scim, sharedDatabaseKinds, type SharedDatabase } from '../support/process-stores.ts';
 
 /** Clients sending at once, and how many acknowledged users to wait for before the signal. */
@@ -76,7 +76,7 @@ for (const kind of sharedDatabaseKinds()) {
     let token: string;
     const running: RosterServer[] = [];
     const start = async () => {
-      const server = await startServer({ cwd: db.cwd, env: { DATABASE_URL: db.url } });
+      const server = await startServer({ cwd: db.cwd, env: { DATABASE_URL: db.url, ...UNLIMITED } });
       running.push(server);
       return server;
     };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { GROUP_URN, PATCH_OP_URN, USER_URN } from '../../src/scim/schemas/urns.ts';
-import { roster, seedTenant, startServer, type HttpResponse, type RosterServer } from '../support/process.ts';
+import { roster, seedTenant, startServer, UNLIMITED, type HttpResponse, type RosterServer } from '../support/process.ts';
 import { scim, sharedDatabaseKinds, tally, type SharedDatabase } from '../support/process-stores.ts';
 
 /** Requests per process in each race. */
@@ -22,7 +22,7 @@ for (const kind of sharedDatabaseKinds()) {
     before(async () => {
       db = await kind.create();
       tenant = await seedTenant(db.url);
-      servers = await Promise.all([0, 1].map(() => startServer({ cwd: db.cwd, env: { DATABASE_URL: db.url } })));
+      servers = await Promise.all([0, 1].map(() => startServer({ cwd: db.cwd, env: { DATABASE_URL: db.url, ...UNLIMITED } })));
     });
     after(async () => {
       await Promise.all(servers.map((s) => s.stop()));

@@ -42,7 +42,7 @@ for (const kind of storeKinds()) {
     let s: TestServer;
     before(async () => {
       // 100,000 {"value": id} entries are ~5 MB.
-      s = await startServer(kind, { bodyLimit: 16 * 1024 * 1024 });
+      s = await startServer(kind, { bodyLimit: 16 * 1024 * 1024, handlerTimeoutMs: 180_000 });
     });
     after(() => s.close());
 

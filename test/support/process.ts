@@ -23,6 +23,9 @@ export const CLI = join(ROOT, 'bin/roster.mjs');
 /** The variables Roster reads, removed from the inherited environment so a developer's shell cannot leak in. */
 const ROSTER_VARIABLES = ['HOST', 'PORT', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY', 'PUBLIC_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'SCIM_RATE_LIMIT', 'METRICS_TOKEN', 'METRICS_HOST', 'METRICS_PORT'];
 
+/** Bursts far beyond any IdP's (the process and crash tests) run without SCIM_RATE_LIMIT. */
+export const UNLIMITED = { SCIM_RATE_LIMIT: '0' };
+
 export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const name of [...ROSTER_VARIABLES, 'NODE_TEST_CONTEXT', 'NODE_OPTIONS']) delete base[name];
