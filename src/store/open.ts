@@ -153,6 +153,9 @@ function openPostgres(url: string, options: OpenOptions): Store {
   return { db, dialect: postgresDialect, stats: { pool: occupancy }, runWrite: (transaction) => transaction(), close: () => db.destroy() };
 }
 
+/** Statements binding more parameters than this run unnamed (see namingStatements). */
+const MAX_NAMED_PARAMETERS = 100;
+
 /**
  * The pool as Kysely's PostgresDriver sees it, sending the first `max` distinct SQL texts as named prepared
  * statements: a backend then parses and plans each once per connection instead of on every query. The
@@ -160,6 +163,7 @@ function openPostgres(url: string, options: OpenOptions): Store {
  * texts beyond it run unnamed, as before. (PostgreSQL still replans per parameter values where a generic
  * plan would be worse, e.g. a LIKE prefix, under its default plan_cache_mode.)
  */
+
 export function namingStatements(pool: pg.Pool, max = 200): pg.Pool {
   const names = new Map<string, string>();
   const nameOf = (text: string) => {
@@ -174,7 +178,11 @@ export function namingStatements(pool: pg.Pool, max = 200): pg.Pool {
     if (!wrapper) {
       wrapper = Object.create(client) as pg.PoolClient;
       wrapper.query = ((text: unknown, values?: unknown[]) => {
-        const name = typeof text === 'string' ? nameOf(text) : undefined;
+        // Bulk statements (chunked member writes, IN lists of thousands of ids) run unnamed: after five runs
+        // PostgreSQL may switch a named statement to a generic plan, which for a 10,000-id IN list took 20 s
+        // instead of 20 ms; their planning is cheap next to their work.
+        const bulk = (values?.length ?? 0) > MAX_NAMED_PARAMETERS;
+        const name = typeof text === 'string' && !bulk ? nameOf(text) : undefined;
         return name ? client.query({ name, text: text as string, values: values ?? [] }) : client.query(text as string, values);
       }) as pg.PoolClient['query'];
       wrapper.release = (err?: Error | boolean) => client.release(err);

@@ -30,6 +30,13 @@ describe('named statements on PostgreSQL', { skip: url ? false : 'ROSTER_TEST_PO
     assert.ok(names.length >= 2 && names.every((n) => n.startsWith('roster_')), names.join());
   });
 
+  it('runs a statement with a long parameter list unnamed, so no generic plan ignores its values', async () => {
+    const before = (await prepared()).length;
+    const ks = Array.from({ length: 500 }, (_, i) => i);
+    for (let i = 0; i < 3; i++) await db.selectFrom(table).select('k').where('k', 'in', ks).execute();
+    assert.equal((await prepared()).length, before);
+  });
+
   it('names no more than its bound of texts and runs the rest unnamed', async () => {
     for (let i = 0; i < 10; i++) await sql`SELECT ${sql.lit(i)}::int + ${1}::int AS n`.execute(db);
     assert.equal((await prepared()).length, 4);
