@@ -9,6 +9,7 @@ import { ScimRequestRecorder } from '../provisioning/scim-request-stats.ts';
 import type { Store } from '../store/open.ts';
 import { ping } from '../store/ping.ts';
 import { parseBody } from './body.ts';
+import { limitBodiesInFlight } from './body-budget.ts';
 import { BodyError, MAX_PARAM_LENGTH, scimClientErrorHandler, scimErrorHandler, sendScimError } from './errors.ts';
 import { trackHandlers } from './in-flight.ts';
 import { Metrics } from './metrics.ts';
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
+  limitBodiesInFlight(app, config.bodyLimit);
   // The route pattern, not the URL: ids in label values would make a series per resource.
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);

@@ -4,10 +4,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { MAX_BODIES_IN_FLIGHT } from '../../src/http/body-budget.ts';
 import { seedTenant, startServer, tempDir, type RosterServer } from '../support/process.ts';
 
 const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const REQUEST_TIMEOUT_MS = 1500;
+const BODY_LIMIT = 65_536;
 
 interface RawResponse {
   status: number;
@@ -76,7 +78,7 @@ describe('Protocol errors of a running server', () => {
   before(async () => {
     const databaseUrl = `sqlite:${dir.path}/roster.db`;
     ({ token } = await seedTenant(databaseUrl));
-    server = await startServer({ cwd: dir.path, env: { DATABASE_URL: databaseUrl, REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
+    server = await startServer({ cwd: dir.path, env: { DATABASE_URL: databaseUrl, REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), BODY_LIMIT: String(BODY_LIMIT) } });
   });
   after(async () => {
     await server?.stop();
@@ -125,6 +127,21 @@ describe('Protocol errors of a running server', () => {
     const head = get('/scim/v2/Users');
     const res = await raw(server.port, head.split(''), { everyMs: 50 });
     assertScimErrorResponse(res, 408);
+  });
+
+  it(`answers 503 with Retry-After to a body beyond ${MAX_BODIES_IN_FLIGHT} of the largest in flight, and takes it once they are gone`, async () => {
+    const head = (auth: string) =>
+      `POST /scim/v2/Users HTTP/1.1\r\nHost: roster.test\r\nAuthorization: Bearer ${auth}\r\nContent-Type: application/scim+json\r\nContent-Length: ${BODY_LIMIT}\r\n\r\n`;
+    // Each holds its share of the budget until its body times out (408).
+    const holders = Array.from({ length: MAX_BODIES_IN_FLIGHT }, () => raw(server.port, [head(token), '{', ' '], { everyMs: 100 }));
+    await new Promise((r) => setTimeout(r, 300));
+    const body = JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'budget@example.com' }).padEnd(BODY_LIMIT, ' ');
+    const refused = await raw(server.port, [head(token) + body]);
+    assertScimErrorResponse(refused, 503);
+    assert.ok(Number(refused.headers['retry-after']) >= 1);
+    for (const res of await Promise.all(holders)) assertScimErrorResponse(res, 408);
+    const taken = await raw(server.port, [head(token).replace('Content-Type', 'Connection: close\r\nContent-Type') + body]);
+    assert.equal(taken.status, 201);
   });
 
   it('still answers a request that arrives in time', async () => {
