@@ -3,7 +3,8 @@
 // (`npm test -- filter` runs files whose path contains "filter"). Files under test/serial/ measure the
 // server's responsiveness and run after the others, one at a time, so that no other test file competes
 // with them for the machine's two cores.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -23,7 +24,22 @@ if (!files.length) {
 }
 const serial = files.filter((f) => f.startsWith(join('test', 'serial')));
 const parallel = files.filter((f) => !serial.includes(f));
-const run = (list, concurrency) =>
-  list.length ? spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...list], { stdio: 'inherit' }).status ?? 1 : 0;
-const status = run(parallel, 2);
-process.exit(run(serial, 1) || status);
+// Each run's report goes to the terminal and, as TAP, to a file, so the two runs can be added up at the end.
+const reports = mkdtempSync(join(tmpdir(), 'roster-test-'));
+const totals = { passed: 0, failed: 0 };
+const run = (list, concurrency, name) => {
+  if (!list.length) return 0;
+  const tap = join(reports, `${name}.tap`);
+  const reporters = ['--test-reporter=tap', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`];
+  const status = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...list], { stdio: 'inherit' }).status ?? 1;
+  const report = readFileSync(tap, 'utf8');
+  const count = (key) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(report)?.[1] ?? 0);
+  totals.passed += count('pass');
+  totals.failed += count('fail');
+  return status;
+};
+const status = run(parallel, 2, 'parallel');
+const serialStatus = run(serial, 1, 'serial');
+rmSync(reports, { recursive: true, force: true });
+console.log(`all tests: ${totals.passed} passed, ${totals.failed} failed`);
+process.exit(serialStatus || status);
