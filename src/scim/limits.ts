@@ -25,6 +25,11 @@ export const SCIM_LIMITS = {
   resourceBytes: 64 * 1024,
   /** Nesting depth of a request body (the deepest real body, a Bulk PATCH of the enterprise manager, is 8). */
   jsonDepth: 32,
+  /** Characters of one filter (a query parameter, or a PATCH path's value filter). */
+  filterLength: 10_000,
+  /** Levels of nested parentheses, `not` and brackets in a filter: deep enough for any real one, shallow
+   *  enough that the recursive-descent parser never exhausts the stack. */
+  filterNesting: 64,
   /** Comparisons in one filter (`a eq 1 or b eq 2` has 2). */
   filterTerms: 100,
   /** Resources' JSON in one list response: a page of very large resources holds fewer than `count`. */

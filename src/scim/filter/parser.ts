@@ -14,10 +14,6 @@ import type { AttrPath, CompareOp, Filter, Literal, PatchPath } from './ast.ts';
 import { SCIM_LIMITS } from '../limits.ts';
 import { tokenize, type Token } from './lexer.ts';
 
-export const MAX_FILTER_LENGTH = 10_000;
-/** Deep enough for any real filter; stops "((((…" from exhausting the stack. */
-export const MAX_NESTING = 64;
-
 const COMPARE_OPS: ReadonlySet<string> = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 const OPERATOR_LIST = 'eq, ne, co, sw, ew, gt, ge, lt, le, pr';
 /** Prototype-pollution guard: code downstream may index objects with these names. */
@@ -94,7 +90,7 @@ class Parser {
   }
 
   private enter(pos: number): void {
-    if (++this.depth > MAX_NESTING) throw new Failure(pos, `expected at most ${MAX_NESTING} levels of nested parentheses, "not" and brackets`);
+    if (++this.depth > SCIM_LIMITS.filterNesting) throw new Failure(pos, `expected at most ${SCIM_LIMITS.filterNesting} levels of nested parentheses, "not" and brackets`);
   }
 
   /** Counts one comparison (attrExp) at `pos`. SQLite refuses a deep enough expression tree with a 500
@@ -239,8 +235,8 @@ function failure(kind: Kind, pos: number, message: string): ScimError {
 }
 
 function run<T>(kind: Kind, text: string, body: (p: Parser) => T): Result<T> {
-  if (text.length > MAX_FILTER_LENGTH) {
-    return err(failure(kind, MAX_FILTER_LENGTH, `expected at most ${MAX_FILTER_LENGTH} characters, got ${text.length}`));
+  if (text.length > SCIM_LIMITS.filterLength) {
+    return err(failure(kind, SCIM_LIMITS.filterLength, `expected at most ${SCIM_LIMITS.filterLength} characters, got ${text.length}`));
   }
   const tokens = tokenize(text);
   if (!Array.isArray(tokens)) return err(failure(kind, tokens.pos, tokens.message));

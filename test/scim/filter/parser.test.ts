@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Filter, Literal, PatchPath } from '../../../src/scim/filter/ast.ts';
-import { MAX_FILTER_LENGTH, parseFilter, parsePath } from '../../../src/scim/filter/parser.ts';
+import { parseFilter, parsePath } from '../../../src/scim/filter/parser.ts';
+import { SCIM_LIMITS } from '../../../src/scim/limits.ts';
+
+const MAX_FILTER_LENGTH = SCIM_LIMITS.filterLength;
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const eq = (attr: string, value: Literal): Filter => ({ kind: 'compare', path: { attr }, op: 'eq', value });
