@@ -11,7 +11,7 @@ import { sendScimError } from './errors.ts';
 const RETRY_AFTER_SECONDS = 5;
 
 /** sendScimError adds the request id to the detail, as to every 5xx. */
-export function timedOut(timeoutMs: number): ScimError {
+function timedOut(timeoutMs: number): ScimError {
   return new ScimError(503, undefined, `The request took longer than ${timeoutMs / 1000} seconds and was stopped before it changed anything; retry it`, RETRY_AFTER_SECONDS);
 }
 

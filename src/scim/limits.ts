@@ -44,5 +44,3 @@ export const SCIM_LIMITS = {
    *  operation: 1,000 such operations over 1,000 emails held the event loop for 2.5 s. 20,000 is ≤ 50 ms. */
   patchFilterScans: 20_000,
 } as const;
-
-export type ScimLimits = typeof SCIM_LIMITS;

@@ -6,7 +6,7 @@
 import { RecentMap } from './recent-map.ts';
 
 export const MAX_FAILURES = 20;
-export const WINDOW_MS = 60_000;
+const WINDOW_MS = 60_000;
 /** Addresses remembered at most; past it the least recently failing are forgotten. */
 const MAX_ADDRESSES = 100_000;
 

@@ -15,7 +15,7 @@ import { RecentMap } from './recent-map.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 /** A full bucket holds this many seconds of the rate. */
-export const BURST_SECONDS = 2;
+const BURST_SECONDS = 2;
 /** Instances read the second this long ago: every instance has written it by then (they write every second). */
 const SHARED_AFTER_SECONDS = 2;
 /** Seconds of usage kept in the database. */
