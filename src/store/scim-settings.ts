@@ -1,6 +1,6 @@
 import type { Store } from './open.ts';
 import type { ScimSettingsTable } from './schema.ts';
-import type { Selectable } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 
 export interface FieldMapping {
   field: string;
@@ -89,34 +89,22 @@ export async function listScimSettings(store: Store, companyId: string): Promise
   return rows.map((r) => toRow(store, r));
 }
 
-/** Replaces the token hash: the old token stops matching in the same statement. */
-export async function replaceToken(store: Store, id: string, tokenHash: string, tokenPrefix: string, now: string): Promise<boolean> {
-  const result = await store.db
-    .updateTable('scim_settings')
-    .set({ token_hash: tokenHash, token_prefix: tokenPrefix, rotated_at: now })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+/** Changes a setting that is not revoked, in one statement; false when it is revoked or unknown. */
+async function updateLive(store: Store, id: string, changes: Updateable<ScimSettingsTable>): Promise<boolean> {
+  const result = await store.db.updateTable('scim_settings').set(changes).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
-export async function revokeScimSetting(store: Store, id: string, now: string): Promise<boolean> {
-  const result = await store.db
-    .updateTable('scim_settings')
-    .set({ revoked_at: now })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+/** Replaces the token hash: the old token stops matching in the same statement. */
+export function replaceToken(store: Store, id: string, tokenHash: string, tokenPrefix: string, now: string): Promise<boolean> {
+  return updateLive(store, id, { token_hash: tokenHash, token_prefix: tokenPrefix, rotated_at: now });
+}
+
+export function revokeScimSetting(store: Store, id: string, now: string): Promise<boolean> {
+  return updateLive(store, id, { revoked_at: now });
 }
 
 /** Sets the setting's rate limit (null = the server default); false when it is revoked or unknown. */
-export async function setRateLimit(store: Store, id: string, rateLimit: number | null): Promise<boolean> {
-  const result = await store.db
-    .updateTable('scim_settings')
-    .set({ rate_limit: rateLimit })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+export function setRateLimit(store: Store, id: string, rateLimit: number | null): Promise<boolean> {
+  return updateLive(store, id, { rate_limit: rateLimit });
 }
