@@ -41,6 +41,8 @@ interface Invalid {
   invalid: ScimError;
   method: string;
   bulkId?: string;
+  /** Its bulkId belongs to an earlier operation, whose fate it does not share. */
+  duplicate?: true;
 }
 
 function parseOperation(raw: unknown, index: number): Operation | Invalid {
@@ -147,21 +149,20 @@ export async function runBulk(ctx: ScimContext, body: unknown, options: BulkOpti
     throw ScimError.badRequest('invalidValue', 'failOnErrors must be a positive integer');
   }
   const parsed = rawOps.map(parseOperation);
-  // Placeholders keep indexes aligned; an invalid operation is answered from `parsed` and never runs.
-  const ops = parsed.map((p) => ('invalid' in p ? { method: 'POST' as const, path: '', ...(p.bulkId ? { bulkId: p.bulkId } : {}) } : p));
+  // The first operation with a bulkId owns it (a malformed one too: references to it then fail with 409).
   const bulkIds = new Set<string>();
-  const duplicates = new Set<number>();
-  ops.forEach((o, i) => {
-    if (!o.bulkId) return;
-    if (bulkIds.has(o.bulkId)) duplicates.add(i);
-    bulkIds.add(o.bulkId);
+  parsed.forEach((p, i) => {
+    if (!p.bulkId) return;
+    if (!bulkIds.has(p.bulkId)) return void bulkIds.add(p.bulkId);
+    const detail = `bulkId "${p.bulkId}" is used by an earlier operation; each bulkId must be unique in the request`;
+    parsed[i] = { invalid: ScimError.badRequest('invalidValue', detail), method: p.method, bulkId: p.bulkId, duplicate: true };
   });
 
   const created = new Map<string, string>();
   const failed = new Set<string>();
-  const results = new Array<OperationResult | undefined>(ops.length);
+  const results = new Array<OperationResult | undefined>(parsed.length);
   let errors = 0;
-  let pending = ops.map((_, i) => i);
+  let pending = parsed.map((_, i) => i);
 
   // RFC 7644 §3.7.3: location is required in every operation response but a failed POST's.
   const locationOf = (op: Operation): string | undefined => {
@@ -171,14 +172,12 @@ export async function runBulk(ctx: ScimContext, body: unknown, options: BulkOpti
   };
 
   const fail = (i: number, e: ScimError) => {
-    const op = ops[i]!;
     const p = parsed[i]!;
-    // A duplicate's failure leaves the operation that owns the bulkId alone.
-    if (op.bulkId && !duplicates.has(i)) failed.add(op.bulkId);
-    const location = 'invalid' in p ? undefined : locationOf(op);
+    if (p.bulkId && !('duplicate' in p)) failed.add(p.bulkId);
+    const location = 'invalid' in p ? undefined : locationOf(p);
     results[i] = {
-      method: 'invalid' in p ? p.method : op.method,
-      ...(op.bulkId ? { bulkId: op.bulkId } : {}),
+      method: p.method,
+      ...(p.bulkId ? { bulkId: p.bulkId } : {}),
       ...(location ? { location } : {}),
       status: String(e.status),
       response: errorBody(e),
@@ -190,14 +189,9 @@ export async function runBulk(ctx: ScimContext, body: unknown, options: BulkOpti
     const waiting: number[] = [];
     for (const i of pending) {
       if (failOnErrors !== undefined && errors >= (failOnErrors as number)) break;
-      const op = ops[i]!;
-      const p = parsed[i]!;
-      if ('invalid' in p) {
-        fail(i, p.invalid);
-        continue;
-      }
-      if (duplicates.has(i)) {
-        fail(i, ScimError.badRequest('invalidValue', `bulkId "${op.bulkId}" is used by an earlier operation; each bulkId must be unique in the request`));
+      const op = parsed[i]!;
+      if ('invalid' in op) {
+        fail(i, op.invalid);
         continue;
       }
       // Past the deadline the operations not yet run fail alone, and what was applied is still reported.
