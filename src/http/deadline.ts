@@ -15,19 +15,20 @@ function timedOut(timeoutMs: number): ScimError {
   return new ScimError(503, undefined, `The request took longer than ${timeoutMs / 1000} seconds and was stopped before it changed anything; retry it`, RETRY_AFTER_SECONDS);
 }
 
-export function startDeadline(reply: FastifyReply, timeoutMs: number): Deadline & { clear(): void } {
+/** The request's deadline; its timer ends with the response (sent or aborted). */
+export function startDeadline(reply: FastifyReply, timeoutMs: number): Deadline {
   const at = Date.now() + timeoutMs;
   let committed = false;
   const timer = setTimeout(() => {
     if (!committed) sendScimError(reply, timedOut(timeoutMs));
   }, timeoutMs);
   timer.unref();
+  reply.raw.once('close', () => clearTimeout(timer));
   return {
     expired: () => Date.now() >= at,
     beforeCommit() {
       if (Date.now() >= at) throw timedOut(timeoutMs);
       committed = true;
     },
-    clear: () => clearTimeout(timer),
   };
 }

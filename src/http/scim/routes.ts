@@ -47,8 +47,6 @@ export function sendScim(reply: FastifyReply, status: number, body: unknown, ver
   return reply.status(status).type(SCIM_CONTENT_TYPE).send(body);
 }
 
-const clearDeadline = new WeakMap<FastifyRequest, () => void>();
-
 export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions): Promise<void> {
   const baseUrl = (request: FastifyRequest) => scimBaseUrl(request, options.publicUrl, options.prefix);
 
@@ -72,7 +70,6 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
     secured.addHook('onRequest', async (request, reply) => {
       // The clock starts before the token lookup: a request stuck on the database is stuck either way.
       const deadline = startDeadline(reply, options.handlerTimeoutMs);
-      clearDeadline.set(request, deadline.clear);
       const setting = await authenticateLimited(options.store, request, options.limits);
       request.scim = { store: options.store, setting, baseUrl: baseUrl(request), now: options.now, deadline };
       // After the context is set, so that a 429 shows in the setting's statistics.
@@ -80,7 +77,6 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
     });
     // 401s (and 429s for failed tokens) have no setting and are not counted.
     secured.addHook('onResponse', async (request, reply) => {
-      clearDeadline.get(request)?.();
       const context = request.scim;
       if (!context) return;
       const error = request.scimError;
