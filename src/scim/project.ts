@@ -112,11 +112,12 @@ export function project(
   resource: Record<string, unknown>,
   params: ProjectionParams,
 ): Record<string, unknown> {
-  return projector(type, params)(resource);
+  return structuredClone(projector(type, params)(resource));
 }
 
 /** `project` for every resource of a page: the parameters are resolved against the schemas once, not
- *  once per resource (200 names × 1,000 resources would be 200,000 resolutions). */
+ *  once per resource (200 names × 1,000 resources would be 200,000 resolutions). Its result may share
+ *  values with the input, so it is for serialising at once (a list page), not for keeping. */
 export function projector(type: ResourceTypeName, params: ProjectionParams): (resource: Record<string, unknown>) => Record<string, unknown> {
   const s = selectionOf(type, params);
   return (resource) => projectWith(type, resource, s);
@@ -144,7 +145,7 @@ function projectWith(type: ResourceTypeName, resource: Record<string, unknown>, 
     const projected = def ? projectAttribute(def, core, value, s) : s.mode === 'include' ? undefined : value;
     if (projected !== undefined) out[key] = projected;
   }
-  return structuredClone(out);
+  return out;
 }
 
 /**
