@@ -94,9 +94,11 @@ function checkedRateLimit(limit: number | null): number | null {
  *  on every instance (each reads the setting with every request). */
 export async function setScimRateLimit(store: Store, id: string, rateLimit: number | null): Promise<ScimSettingRow> {
   const limit = checkedRateLimit(rateLimit);
-  const setting = await requireScimSetting(store, id);
-  if (setting.revokedAt || !(await setRateLimit(store, id, limit))) throw new AdminError('conflict', `SCIM setting ${id} is revoked; create a new one`);
-  return { ...setting, rateLimit: limit };
+  return inTransaction(store, async (tx) => {
+    const setting = await requireScimSetting(tx, id);
+    if (setting.revokedAt || !(await setRateLimit(tx, id, limit))) throw new AdminError('conflict', `SCIM setting ${id} is revoked; create a new one`);
+    return { ...setting, rateLimit: limit };
+  });
 }
 
 export async function requireScimSetting(store: Store, id: string): Promise<ScimSettingRow> {

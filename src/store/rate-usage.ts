@@ -1,6 +1,7 @@
 // How many SCIM requests each server instance accepted per token and second, so that instances sharing a
 // database hold a token's rate limit together. Each instance writes its counts and reads the others' about
 // once a second (provisioning/rate-limits/token-limits.ts): no statement per request.
+import { chunks } from './chunks.ts';
 import type { Store } from './open.ts';
 
 export interface AcceptedCount {
@@ -19,16 +20,18 @@ export interface OthersUsage {
 
 /** Adds this instance's counts (an additive upsert: a retried flush after a failure adds, never replaces). */
 export async function addAcceptedCounts(store: Store, instanceId: string, counts: AcceptedCount[]): Promise<void> {
-  if (!counts.length) return;
-  await store.db
-    .insertInto('scim_rate_usage')
-    .values(counts.map((c) => ({ scim_setting_id: c.settingId, second: c.second, instance_id: instanceId, accepted: c.accepted })))
-    .onConflict((oc) =>
-      oc.columns(['second', 'scim_setting_id', 'instance_id']).doUpdateSet((eb) => ({
-        accepted: eb('scim_rate_usage.accepted', '+', eb.ref('excluded.accepted')),
-      })),
-    )
-    .execute();
+  // Four parameters per row.
+  for (const slice of chunks(counts, 4)) {
+    await store.db
+      .insertInto('scim_rate_usage')
+      .values(slice.map((c) => ({ scim_setting_id: c.settingId, second: c.second, instance_id: instanceId, accepted: c.accepted })))
+      .onConflict((oc) =>
+        oc.columns(['second', 'scim_setting_id', 'instance_id']).doUpdateSet((eb) => ({
+          accepted: eb('scim_rate_usage.accepted', '+', eb.ref('excluded.accepted')),
+        })),
+      )
+      .execute();
+  }
 }
 
 /** What the other instances accepted per setting in `second` (a primary-key range). */

@@ -9,7 +9,7 @@
 // In steady traffic the sum holds at the limit; for the first two seconds after traffic shifts between
 // instances each still allows what it saw last, so the sum can briefly reach instances × (limit + burst).
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../store/open.ts';
+import { inTransaction, type Store } from '../../store/open.ts';
 import { addAcceptedCounts, pruneUsage, readOthersUsage, type AcceptedCount, type OthersUsage } from '../../store/rate-usage.ts';
 import { RecentMap } from './recent-map.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -124,16 +124,20 @@ export class TokenLimits {
     );
     this.pending = new Map();
     try {
-      if (counts.length) await addAcceptedCounts(this.store, this.instanceId, counts);
+      if (counts.length) {
+        await inTransaction(this.store, async (tx) => {
+          await addAcceptedCounts(tx, this.instanceId, counts);
+          await pruneUsage(tx, second(now) - KEPT_SECONDS);
+        });
+      }
     } catch (e) {
-      // One statement, written whole or not at all: the batch is counted again with the next exchange, but
+      // One transaction, written whole or not at all: the batch is counted again with the next exchange, but
       // only the seconds the others will still read, so a database outage does not grow it without end.
       for (const c of counts) if (c.second >= second(now) - SHARED_AFTER_SECONDS) this.count(c.settingId, c.second, c.accepted);
       this.options.onExchangeError?.(e);
       return;
     }
     try {
-      if (counts.length) await pruneUsage(this.store, second(now) - KEPT_SECONDS);
       if (this.tracked.size) this.others = await readOthersUsage(this.store, this.instanceId, second(now) - SHARED_AFTER_SECONDS);
     } catch (e) {
       this.options.onExchangeError?.(e);
