@@ -5,7 +5,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ScimError, errorBody } from '../../scim/errors.ts';
 import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
 import { unstorable } from '../../scim/text.ts';
-import { etagOf, type ScimContext } from './context.ts';
+import { DEADLINE_RETRY_AFTER_SECONDS, etagOf, type ScimContext } from './context.ts';
 import type { Written } from './kind.ts';
 import { SCIM_SERVICES } from './services.ts';
 
@@ -196,7 +196,7 @@ export async function runBulk(ctx: ScimContext, body: unknown, options: BulkOpti
       }
       // Past the deadline the operations not yet run fail alone, and what was applied is still reported.
       if (ctx.deadline.expired()) {
-        fail(i, new ScimError(503, undefined, 'The bulk request ran out of time before this operation; send it again', 5));
+        fail(i, new ScimError(503, undefined, 'The bulk request ran out of time before this operation; send it again', DEADLINE_RETRY_AFTER_SECONDS));
         continue;
       }
       const refs = [...references(op)];

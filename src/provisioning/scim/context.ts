@@ -18,6 +18,9 @@ export interface ScimContext {
  * deadline it throws a 503 and the transaction rolls back, so a request answered 503 has changed nothing;
  * otherwise the request is committed to answering for what it wrote, and its time-out stays silent.
  */
+/** How long a client should wait before retrying a request that ran out of time. */
+export const DEADLINE_RETRY_AFTER_SECONDS = 5;
+
 export interface Deadline {
   expired(): boolean;
   beforeCommit(): void;
