@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { startServer, type TestServer } from '../support/app.ts';
+import { BULK_REQUEST_URN } from '../../src/provisioning/scim/bulk.ts';
+import { SCIM_LIMITS } from '../../src/scim/limits.ts';
 import { createUser, counts, PATCH_OP_URN, USER_URN } from '../support/scim.ts';
 import { storeKinds } from '../support/stores.ts';
 import { assertScimAnswer, inject, params, text } from './support.ts';
@@ -47,7 +49,9 @@ for (const kind of storeKinds()) {
           const before = await counts(s.store);
           const res = await inject(s, s.token, r.method, r.url, r.body);
           assertScimAnswer(res, `${r.method} ${r.url} ${r.body}`);
-          if (res.status >= 400) assert.deepEqual(await counts(s.store), before);
+          assert.equal(res.status, 400, `${r.method} ${r.url} ${r.body}: ${res.raw}`);
+          assert.equal(res.body.scimType, 'invalidValue');
+          assert.deepEqual(await counts(s.store), before);
         }),
         params(`NUL and lone surrogates on ${kind.name}`, 40),
       );
@@ -68,9 +72,12 @@ for (const kind of storeKinds()) {
                   ? `{"schemas":["${USER_URN}"],"userName":"deep${++n}@x.org","emails":${inner}}`
                   : url === '/scim/v2/.search'
                     ? `{"filter":"userName pr","attributes":${inner}}`
-                    : `{"Operations":${inner}}`;
+                    : `{"schemas":["${BULK_REQUEST_URN}"],"Operations":${inner}}`;
             const res = await inject(s, s.token, method!, url!.replace('{id}', userId), body);
             assertScimAnswer(res, `${method} ${url} nested ${depth} under "${key}"`);
+            assert.equal(res.status, 400, res.raw);
+            assert.equal(res.body.scimType, 'invalidSyntax');
+            assert.match(res.body.detail, new RegExp(`deeper than ${SCIM_LIMITS.jsonDepth} levels`));
           },
         ),
         params(`deep nesting on ${kind.name}`, 8),
@@ -87,6 +94,12 @@ for (const kind of storeKinds()) {
             const filter = Array.from({ length: terms }, (_, i) => term.replace('{i}', String(i))).join(' or ');
             const res = await inject(s, s.token, 'GET', `${endpoint}?filter=${encodeURIComponent(filter)}`);
             assertScimAnswer(res, `GET ${endpoint} with ${terms} × ${term}`);
+            if (terms > SCIM_LIMITS.filterTerms) {
+              assert.equal(res.status, 400, res.raw);
+              assert.equal(res.body.scimType, 'invalidFilter');
+              // Whichever limit the filter meets first: its comparisons or its length.
+              assert.match(res.body.detail, new RegExp(`at most (${SCIM_LIMITS.filterTerms} comparisons|${SCIM_LIMITS.filterLength} characters)`));
+            }
           },
         ),
         params(`long OR filters on ${kind.name}`, 8),
@@ -99,6 +112,7 @@ for (const kind of storeKinds()) {
           const values = Array.from({ length: size }, (_, i) => ({ value: attr === 'emails' ? `e${i}@x.org` : `555-${i}`, type: 'work' }));
           const res = await inject(s, s.token, 'POST', '/scim/v2/Users', JSON.stringify({ schemas: [USER_URN], userName: `big${++n}@x.org`, [attr]: values }));
           assertScimAnswer(res, `POST /Users with ${size} ${attr}`);
+          assert.equal(res.status, size > SCIM_LIMITS.multiValuedElements ? 400 : 201, res.raw.slice(0, 300));
         }),
         params(`huge multi-valued arrays on ${kind.name}`, 4),
       );
