@@ -90,6 +90,8 @@ for (const kind of storeKinds()) {
       const seen: string[] = [];
       for (let start = 1; start <= USERS; ) {
         const res = await s.scim('POST', '/scim/v2/.search', { startIndex: start, count: 1000 });
+        assert.equal(res.status, 200, res.raw);
+        assert.ok(res.body.itemsPerPage >= 1);
         seen.push(...res.body.Resources.map((r: { id: string }) => r.id));
         start += res.body.itemsPerPage;
       }
