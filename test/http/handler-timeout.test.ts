@@ -63,7 +63,7 @@ for (const kind of storeKinds()) {
         const res = await whileLocked(user.id, TIMEOUT_MS * 3, () => send(user.id));
         assertScimError(res as never, 503);
         assert.ok(Number(res.headers['retry-after']) >= 1);
-        assert.match(res.body.detail, /request /);
+        assert.match(res.body.detail, new RegExp(`\\(request ${res.headers['x-request-id']}\\)$`));
         await waitForSettled();
         assert.deepEqual(await counts(s.store), before);
         const now = await s.scim('GET', `/scim/v2/Users/${user.id}`);
@@ -71,6 +71,31 @@ for (const kind of storeKinds()) {
         assert.equal(now.body.meta.version, user.meta.version);
       });
     }
+
+    it('reports the Bulk operations it applied before the deadline and fails the one that ran past it with 503', async (t) => {
+      // Only row locks let one operation commit while the next waits; SQLite's lock is the whole file.
+      if (!s.store.dialect.lockRows) return t.skip('needs row locks');
+      const free = await createUser(s, { title: 'Before' });
+      const locked = await createUser(s, { title: 'Before' });
+      const title = (value: string) => patchOp({ op: 'replace', path: 'title', value });
+      const res = await whileLocked(locked.id, TIMEOUT_MS * 3, () =>
+        s.scim('POST', '/scim/v2/Bulk', {
+          schemas: [BULK_REQUEST],
+          Operations: [
+            { method: 'PATCH', path: `/Users/${free.id}`, data: title('Applied') },
+            { method: 'PATCH', path: `/Users/${locked.id}`, data: title('Too late') },
+          ],
+        }),
+      );
+      assert.equal(res.status, 200, res.raw);
+      const [applied, late] = res.body.Operations;
+      assert.equal(applied.status, '200');
+      assert.equal(applied.location, free.meta.location);
+      assert.equal(late.status, '503');
+      assert.equal((await s.scim('GET', `/scim/v2/Users/${free.id}`)).body.title, 'Applied');
+      await waitForSettled();
+      assert.equal((await s.scim('GET', `/scim/v2/Users/${locked.id}`)).body.title, 'Before');
+    });
 
     it('answers a request that finishes within the timeout as usual', async () => {
       const user = await createUser(s);
