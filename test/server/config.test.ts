@@ -22,6 +22,13 @@ describe('the configuration', () => {
     assert.equal(loadConfig({ SCIM_RATE_LIMIT: '0' }).scimRateLimit, 0);
   });
 
+  it('gives a request 30 s to arrive and its handler 30 s to answer unless REQUEST_TIMEOUT_MS and HANDLER_TIMEOUT_MS say otherwise', () => {
+    assert.equal(loadConfig({}).requestTimeoutMs, 30_000);
+    assert.equal(loadConfig({}).handlerTimeoutMs, 30_000);
+    assert.equal(loadConfig({ REQUEST_TIMEOUT_MS: '5000' }).requestTimeoutMs, 5000);
+    assert.equal(loadConfig({ HANDLER_TIMEOUT_MS: '120000' }).handlerTimeoutMs, 120_000);
+  });
+
   it('exposes no /metrics by default, behind METRICS_TOKEN on the app, or on 127.0.0.1:9464 with METRICS_HOST or METRICS_PORT', () => {
     assert.deepEqual(loadConfig({}).metrics, {});
     assert.deepEqual(loadConfig({ METRICS_TOKEN: 'a-long-metrics-token' }).metrics, { token: 'a-long-metrics-token' });
@@ -64,6 +71,8 @@ describe('the configuration', () => {
     ['a BODY_LIMIT below 1 KiB', { BODY_LIMIT: '10' }, /^BODY_LIMIT must be a whole number from 1024/],
     ['a SCIM_RATE_LIMIT that is not a whole number', { SCIM_RATE_LIMIT: '2.5' }, /^SCIM_RATE_LIMIT must be a whole number from 0 to 1000000, got "2\.5"$/],
     ['a negative SCIM_RATE_LIMIT', { SCIM_RATE_LIMIT: '-1' }, /^SCIM_RATE_LIMIT must be a whole number from 0 to 1000000/],
+    ['a REQUEST_TIMEOUT_MS below a second', { REQUEST_TIMEOUT_MS: '500' }, /^REQUEST_TIMEOUT_MS must be a whole number from 1000 to 3600000, got "500"$/],
+    ['a HANDLER_TIMEOUT_MS that is not a number', { HANDLER_TIMEOUT_MS: '30s' }, /^HANDLER_TIMEOUT_MS must be a whole number from 100 to 3600000, got "30s"$/],
     ['a METRICS_PORT out of range', { METRICS_PORT: '70000' }, /^METRICS_PORT must be a whole number from 0 to 65535, got "70000"$/],
     ['a METRICS_TOKEN shorter than 16 characters', { METRICS_TOKEN: 'secret' }, /^METRICS_TOKEN must be at least 16 characters$/],
   ];

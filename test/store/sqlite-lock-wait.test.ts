@@ -61,6 +61,7 @@ describe('A SQLite write while another process holds the write lock', () => {
 
   it('waits until the lock is released and then writes, without stalling the process for more than a moment', async () => {
     const released = holdLock(150);
+    const waitsBefore = { ...s.store.stats.busyWaits! };
     const started = Date.now();
     const write = createCompany(s.store, { name: 'Waited' });
     const stall = await longestStall(write);
@@ -69,6 +70,9 @@ describe('A SQLite write while another process holds the write lock', () => {
     assert.ok(Date.now() - started >= 140, 'the write waited for the lock');
     assert.ok(stall < 100, `the event loop stalled for ${stall} ms`);
     assert.equal(company.name, 'Waited');
+    // What /metrics reports as roster_sqlite_busy_waits_total and _seconds_total.
+    assert.ok(s.store.stats.busyWaits!.count > waitsBefore.count, 'the wait was counted');
+    assert.ok(s.store.stats.busyWaits!.seconds - waitsBefore.seconds >= 0.05, `counted ${s.store.stats.busyWaits!.seconds - waitsBefore.seconds} s of waiting`);
   });
 
   it('gives up with StoreBusyError after totalMs, having written nothing', async () => {
