@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startServer, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
-import { assertScimError, counts, createUser, patchOp, unique, USER_URN } from '../support/scim.ts';
+import { assertScimError, BULK_REQUEST_URN, counts, createUser, patchOp, unique, USER_URN } from '../support/scim.ts';
 
 const TIMEOUT_MS = 300;
-const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 
 for (const kind of storeKinds()) {
   describe(`Handler timeout on ${kind.name}`, () => {
@@ -48,7 +47,7 @@ for (const kind of storeKinds()) {
         'a Bulk request',
         (id) =>
           s.scim('POST', '/scim/v2/Bulk', {
-            schemas: [BULK_REQUEST],
+            schemas: [BULK_REQUEST_URN],
             Operations: [
               { method: 'PATCH', path: `/Users/${id}`, data: patchOp({ op: 'replace', path: 'title', value: 'Too late' }) },
               { method: 'POST', path: '/Users', bulkId: 'b1', data: { schemas: [USER_URN], userName: unique('late') + '@example.com' } },
@@ -80,7 +79,7 @@ for (const kind of storeKinds()) {
       const title = (value: string) => patchOp({ op: 'replace', path: 'title', value });
       const res = await whileLocked(locked.id, TIMEOUT_MS * 3, () =>
         s.scim('POST', '/scim/v2/Bulk', {
-          schemas: [BULK_REQUEST],
+          schemas: [BULK_REQUEST_URN],
           Operations: [
             { method: 'PATCH', path: `/Users/${free.id}`, data: title('Applied') },
             { method: 'PATCH', path: `/Users/${locked.id}`, data: title('Too late') },

@@ -4,14 +4,13 @@
 // (src/store/sqlite-writer.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { GROUP_URN, PATCH_OP_URN, USER_URN } from '../../src/scim/schemas/urns.ts';
+import { GROUP_URN, patchOp, USER_URN } from '../support/scim.ts';
 import { roster, seedTenant, startServer, UNLIMITED, type HttpResponse, type RosterServer } from '../support/process.ts';
 import { scim, sharedDatabaseKinds, tally, type SharedDatabase } from '../support/process-stores.ts';
 
 /** Requests per process in each race. */
 const PER_PROCESS = 20;
 
-const patchOp = (...ops: unknown[]) => ({ schemas: [PATCH_OP_URN], Operations: ops });
 
 for (const kind of sharedDatabaseKinds()) {
   describe(`Two server processes and the CLI on one ${kind.name} database`, () => {

@@ -4,13 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { SCIM_LIMITS } from '../../src/scim/limits.ts';
+import { BULK_REQUEST_URN, GROUP_URN, PATCH_OP_URN, USER_URN } from '../support/scim.ts';
 import { freshPostgresDatabase, request, seedTenant, startServer, tempDir, type RosterServer } from '../support/process.ts';
 
 const BOUND_MS = 100;
-const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 
 /** Polls /healthz one request after another on its own keep-alive connection until `work` is done; the
  *  slowest answer. `work` is sent just before, so the first probe meets the server busy with it. */
@@ -59,7 +56,7 @@ for (const store of await stores()) {
       ({ token } = await seedTenant(store.url));
       server = await startServer({ cwd: tempDir().path, env: { DATABASE_URL: store.url } });
       const created = await scim('POST', '/Bulk', {
-        schemas: [BULK_REQUEST],
+        schemas: [BULK_REQUEST_URN],
         Operations: Array.from({ length: SCIM_LIMITS.bulkOperations }, (_, i) => ({
           method: 'POST', path: '/Users', bulkId: `u${i}`, data: { schemas: [USER_URN], userName: `member-${i}@example.com` },
         })),
@@ -77,7 +74,7 @@ for (const store of await stores()) {
         `a PATCH of ${SCIM_LIMITS.patchOperations} operations adding emails`,
         async () =>
           scim('PATCH', `/Users/${users[0]}`, {
-            schemas: [PATCH_OP],
+            schemas: [PATCH_OP_URN],
             Operations: Array.from({ length: SCIM_LIMITS.patchOperations }, (_, i) => ({ op: 'add', path: 'emails', value: [{ value: `e${i}@example.com`, type: 'other' }] })),
           }),
         200,
@@ -86,7 +83,7 @@ for (const store of await stores()) {
         `a Bulk request of ${SCIM_LIMITS.bulkOperations} creates`,
         async () =>
           scim('POST', '/Bulk', {
-            schemas: [BULK_REQUEST],
+            schemas: [BULK_REQUEST_URN],
             Operations: Array.from({ length: SCIM_LIMITS.bulkOperations }, (_, i) => ({
               method: 'POST', path: '/Users', bulkId: `b${i}`, data: { schemas: [USER_URN], userName: `bulk-${i}@example.com`, emails: [{ value: `bulk-${i}@example.com` }] },
             })),
@@ -98,8 +95,8 @@ for (const store of await stores()) {
         async () => {
           const group = await scim('POST', '/Groups', { schemas: [GROUP_URN], displayName: 'Everyone' });
           return scim('PATCH', `/Groups/${(group.body as any).id}`, {
-            schemas: [PATCH_OP],
-            Operations: users.map((value) => ({ op: 'add', path: 'members', value: [{ value }] })),
+            schemas: [PATCH_OP_URN],
+            Operations: users.slice(0, SCIM_LIMITS.patchOperations).map((value) => ({ op: 'add', path: 'members', value: [{ value }] })),
           });
         },
         204,

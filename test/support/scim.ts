@@ -1,12 +1,13 @@
 // What the HTTP suites share: request bodies, the SCIM error assertion, and direct reads of the database
 // rows, so a test can say "nothing was written" about the store itself rather than about a later response.
 import assert from 'node:assert/strict';
+import { BULK_REQUEST_URN } from '../../src/provisioning/scim/bulk.ts';
 import { ERROR_URN } from '../../src/scim/errors.ts';
 import { ENTERPRISE_USER_URN, GROUP_URN, PATCH_OP_URN, USER_URN } from '../../src/scim/schemas/urns.ts';
 import type { Store } from '../../src/store/open.ts';
 import type { Response, TestServer } from './app.ts';
 
-export { ENTERPRISE_USER_URN as ENT, ERROR_URN, GROUP_URN, PATCH_OP_URN, USER_URN };
+export { BULK_REQUEST_URN, ENTERPRISE_USER_URN as ENT, ERROR_URN, GROUP_URN, PATCH_OP_URN, USER_URN };
 
 let serial = 0;
 /** A name no other test of the run uses. */
