@@ -63,10 +63,15 @@ export function scimErrorHandler(bodyLimit: number, onBodyRejected: (status: num
     const known = error instanceof ScimError ? error : fromFastify(error as FastifyError, bodyLimit);
     if (known instanceof BodyError) onBodyRejected(known.status);
     if (known) return sendScimError(reply, known);
-    // Never leak the message of an unexpected error; the request id ties the response to the log line.
-    request.log.error({ err: error }, 'unhandled error');
-    return sendScimError(reply, new ScimError(500, undefined, 'Internal server error; the operator can find it in the server log'));
+    return sendScimError(reply, internalError(request, error));
   };
+}
+
+/** An unexpected error, logged whole and answered without its message (which may quote data); sendScimError
+ *  (or the caller, for a Bulk operation's result) adds the request id that ties the answer to the log line. */
+export function internalError(request: FastifyRequest, error: unknown, what = 'Internal server error'): ScimError {
+  request.log.error({ err: error }, 'unhandled error');
+  return new ScimError(500, undefined, `${what}; the operator can find it in the server log`);
 }
 
 /** Errors Node's HTTP parser raises before a request reaches Fastify, answered as SCIM errors on the raw

@@ -1,7 +1,7 @@
 // POST /Bulk (RFC 7644 §3.7).
 import type { FastifyInstance } from 'fastify';
 import { BULK_RESPONSE_URN, runBulk } from '../../provisioning/scim/bulk.ts';
-import { ScimError } from '../../scim/errors.ts';
+import { internalError } from '../errors.ts';
 import { capabilities } from './limits.ts';
 import { scimContext, sendScim } from './routes.ts';
 
@@ -10,10 +10,8 @@ export async function bulkRoutes(app: FastifyInstance, options: { bodyLimit: num
   app.post('/Bulk', async (request, reply) => {
     const operations = await runBulk(scimContext(request), request.body, {
       maxOperations: bulkMaxOperations,
-      unexpected(error) {
-        request.log.error({ err: error }, 'unhandled error in a bulk operation');
-        return new ScimError(500, undefined, `Internal server error in this operation (request ${request.id}); the operator can find it in the server log`);
-      },
+      // An operation's result is not sent through sendScimError, so it names the request itself.
+      unexpected: (error) => internalError(request, error, `Internal server error in this operation (request ${request.id})`),
     });
     return sendScim(reply, 200, { schemas: [BULK_RESPONSE_URN], Operations: operations });
   });
