@@ -12,6 +12,7 @@
 // One transaction of this process waits at a time (a FIFO queue): the others wait behind it without
 // polling the lock themselves. Transactions of one process run one after another on SQLite anyway, since
 // Kysely gives them the process's one connection in turn.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 
 export interface LockWait {
@@ -56,8 +57,6 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     return new ImmediateSqliteDriver(this.config);
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs write transactions one at a time, each retried while SQLite reports the database busy (a failed

@@ -90,14 +90,13 @@ async function indexPage(request: FastifyRequest, query: ListQuery, p: Plan) {
   let totalResults = 0;
   let offset = query.startIndex - 1;
   let budget = SCIM_LIMITS.responseBytes;
-  let full = false;
   for (const part of p.parts) {
-    // Once a page was cut for size, the types after it are only counted: the next page resumes inside it.
-    const count = full ? 0 : query.count - resources.length;
+    // Once a page was cut for size (its budget spent), the types after it are only counted: the next page
+    // resumes inside it.
+    const count = budget <= 0 ? 0 : query.count - resources.length;
     const page = await listResources(request, part.type, { ...part.query, startIndex: offset + 1, count }, budget);
     resources.push(...page.resources);
-    budget -= page.bytes;
-    full ||= page.truncated || budget <= 0;
+    budget = page.truncated ? 0 : budget - page.bytes;
     totalResults += page.totalResults;
     offset = Math.max(0, offset - page.totalResults);
   }

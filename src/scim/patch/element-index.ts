@@ -35,14 +35,10 @@ export class ElementIndex {
   /** RFC 7643 §2.4: at most one; tracked so a new primary demotes the old one without a scan. */
   private readonly primaries = new Set<Obj>();
 
-  /** Sub-attributes by canonical name: stored and coerced elements use those, so lookups skip case folding. */
-  private readonly subs: ReadonlyMap<string, AttributeDef>;
-
   constructor(
     private readonly def: AttributeDef,
     readonly items: unknown[],
   ) {
-    this.subs = new Map((def.subAttributes ?? []).map((sub) => [sub.name, sub]));
     for (const item of items) this.enter(item);
   }
 
@@ -59,7 +55,7 @@ export class ElementIndex {
     if (!isObject(element)) return undefined;
     const pairs: Pair[] = [];
     for (const [key, value] of Object.entries(element)) {
-      const sub = this.subs.get(key) ?? findAttr(this.def.subAttributes, key);
+      const sub = findAttr(this.def.subAttributes, key);
       if (sub === undefined) return undefined;
       pairs.push([sub, value]);
     }
@@ -158,7 +154,7 @@ export class ElementIndex {
   /** RFC 7643 §2.4: when `winner` is primary, every other element stops being primary. */
   keepOnePrimary(winner: unknown): void {
     if (!isObject(winner) || winner.primary !== true) return;
-    const primary = this.subs.get('primary')!;
+    const primary = findAttr(this.def.subAttributes, 'primary')!;
     for (const other of [...this.primaries]) if (other !== winner) this.setSub(other, primary, false);
   }
 }
