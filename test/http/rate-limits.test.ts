@@ -7,6 +7,7 @@ import { setScimRateLimit } from '../../src/provisioning/scim-settings.ts';
 import { MAX_FAILURES } from '../../src/provisioning/rate-limits/failed-auth-limits.ts';
 import { startServer, type TestServer } from '../support/app.ts';
 import { assertScimError } from '../support/scim.ts';
+import { logSql } from '../support/sql-log.ts';
 import { storeKinds } from '../support/stores.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,6 +72,23 @@ for (const kind of storeKinds()) {
       assert.equal((await from('203.0.113.7', wrong)).headers['retry-after'], '15');
       advance(15_000);
       assert.equal((await from('203.0.113.7', wrong)).statusCode, 401, 'once the minute has passed');
+    });
+
+    it('counts a limited token\'s requests without writing to the database per request', async () => {
+      // An instance whose exchange (and request statistics) would run only once a minute: a burst writes nothing.
+      const quiet = await startServer(kind, { now: () => clock, store: s.store, statsFlushIntervalMs: 60_000 });
+      const sql = logSql(s);
+      try {
+        await setScimRateLimit(s.store, s.settingId, 1000);
+        sql.log.length = 0;
+        assert.equal(accepted(await send(50, s.token, quiet)), 50);
+        const writes = sql.log.filter((q) => /^\s*(insert|update|delete)\b/i.test(q.sql));
+        assert.deepEqual(writes.map((q) => q.sql), []);
+        assert.ok(sql.log.length > 0, 'the requests were seen');
+      } finally {
+        sql.stop();
+        await quiet.close();
+      }
     });
 
     it('holds one token\'s limit across two instances on one database, within the documented tolerance', async () => {
