@@ -14,6 +14,10 @@ export interface CompaniesTable {
   license_enforce: BoolColumn;
   allowed_domains: JsonColumn;
   created_at: string;
+  // 004
+  language: ColumnType<string | null, string | null | undefined, string | null>;
+  active_users: ColumnType<number, number | undefined, number>;
+  license_exceeded_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ScimSettingsTable {
@@ -40,6 +44,8 @@ export interface ScimSettingsTable {
   last_error_path: ColumnType<string | null, string | null | undefined, string | null>;
   // 003: requests per second for this token; null = the server default (SCIM_RATE_LIMIT), 0 = unlimited.
   rate_limit: ColumnType<number | null, number | null | undefined, number | null>;
+  // 004: answer and store SCIM requests, but leave the target-user directory as it is.
+  test_mode: ColumnType<boolean | number, boolean | number | undefined, boolean | number>;
 }
 
 /** 003: requests each instance accepted per token and second (store/rate-usage.ts). */
@@ -102,6 +108,131 @@ export interface ScimGroupMembersTable {
   user_id: string;
 }
 
+/** 004: typed custom fields per company; names unique ignoring case, kept as typed. */
+export interface CustomFieldsTable {
+  id: string;
+  company_id: string;
+  name: string;
+  name_ci: string;
+  /** text | number | email | date | datetime | boolean */
+  type: string;
+  created_at: string;
+}
+
+/** 004: the platform's target users, projected from a SCIM resource or created by CSV, API or hand. */
+export interface TargetUsersTable {
+  id: string;
+  company_id: string;
+  /** scim | csv | api | manual */
+  source_kind: string;
+  scim_setting_id: string | null;
+  scim_user_id: string | null;
+  external_id: string | null;
+  email: string;
+  email_ci: string;
+  email_domain: string;
+  first_name: string | null;
+  last_name: string | null;
+  department: string | null;
+  title: string | null;
+  phone: string | null;
+  timezone: string | null;
+  preferred_language: string | null;
+  manager_value: string | null;
+  manager_value_ci: string | null;
+  manager_id: string | null;
+  active: BoolColumn;
+  deleted_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TargetUserFieldsTable {
+  company_id: string;
+  target_user_id: string;
+  field_id: string;
+  value: string;
+  value_ci: string;
+}
+
+export interface TargetGroupsTable {
+  id: string;
+  company_id: string;
+  name: string;
+  name_ci: string;
+  /** setting | rule | idp | manual */
+  source: string;
+  scim_setting_id: string | null;
+  scim_group_id: string | null;
+  deleted_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TargetGroupMembersTable {
+  company_id: string;
+  group_id: string;
+  target_user_id: string;
+  /** setting | rule | idp | manual: the rule that put the user there */
+  origin: string;
+  scim_setting_id: string | null;
+}
+
+export interface JobLogTable {
+  id: string;
+  company_id: string;
+  scim_setting_id: string | null;
+  at: string;
+  idp: string | null;
+  operation: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  user_name: string | null;
+  user_email_ci: string | null;
+  target_user_id: string | null;
+  /** success | warning | failure */
+  outcome: string;
+  status: number | null;
+  detail: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  company_id: string | null;
+  at: string;
+  actor: string;
+  ip: string | null;
+  user_agent: string | null;
+  entity: string;
+  entity_id: string | null;
+  operation: string;
+  old_value: ColumnType<unknown, string | null, never>;
+  new_value: ColumnType<unknown, string | null, never>;
+}
+
+export interface JobsTable {
+  id: string;
+  company_id: string;
+  kind: string;
+  scim_setting_id: string | null;
+  /** queued | running | done | failed */
+  status: string;
+  done: number;
+  total: number;
+  cursor: string | null;
+  error: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface ServerInfoTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
   companies: CompaniesTable;
   scim_settings: ScimSettingsTable;
@@ -111,6 +242,15 @@ export interface Database {
   scim_user_emails: ScimUserEmailsTable;
   scim_groups: ScimGroupsTable;
   scim_group_members: ScimGroupMembersTable;
+  custom_fields: CustomFieldsTable;
+  target_users: TargetUsersTable;
+  target_user_fields: TargetUserFieldsTable;
+  target_groups: TargetGroupsTable;
+  target_group_members: TargetGroupMembersTable;
+  job_log: JobLogTable;
+  audit_log: AuditLogTable;
+  jobs: JobsTable;
+  server_info: ServerInfoTable;
 }
 
 export type { Generated };

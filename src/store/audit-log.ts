@@ -1,0 +1,39 @@
+// The audit log: append-only (the database refuses UPDATE and DELETE on it, migration 004).
+import type { Store } from './open.ts';
+
+export interface AuditEntry {
+  id: string;
+  companyId: string | null;
+  at: string;
+  /** `cli` until admin accounts exist; later the system user or API key. */
+  actor: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** company | scim-setting | custom-field | token | … */
+  entity: string;
+  entityId: string | null;
+  /** create | update | delete | rotate | revoke … */
+  operation: string;
+  /** Never a token or a token hash. */
+  oldValue: unknown;
+  newValue: unknown;
+}
+
+export async function appendAudit(store: Store, e: AuditEntry): Promise<void> {
+  await store.db
+    .insertInto('audit_log')
+    .values({
+      id: e.id,
+      company_id: e.companyId,
+      at: e.at,
+      actor: e.actor,
+      ip: e.ip,
+      user_agent: e.userAgent,
+      entity: e.entity,
+      entity_id: e.entityId,
+      operation: e.operation,
+      old_value: e.oldValue === undefined || e.oldValue === null ? null : store.dialect.toJson(e.oldValue),
+      new_value: e.newValue === undefined || e.newValue === null ? null : store.dialect.toJson(e.newValue),
+    })
+    .execute();
+}
