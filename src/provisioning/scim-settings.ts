@@ -73,6 +73,7 @@ export async function createScimSetting(
     rotatedAt: null,
     revokedAt: null,
     rateLimit,
+    testMode: false,
   };
   try {
     await inTransaction(store, (tx) => insertScimSetting(tx, setting, issued.hash));

@@ -215,7 +215,7 @@ export interface JobsTable {
   company_id: string;
   kind: string;
   scim_setting_id: string | null;
-  /** queued | running | done | failed */
+  /** queued | running | done | failed | cancelled */
   status: string;
   done: number;
   total: number;

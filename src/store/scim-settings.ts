@@ -21,6 +21,8 @@ export interface ScimSettingRow {
   revokedAt: string | null;
   /** Requests per second for this setting's token; null = the server default, 0 = unlimited. */
   rateLimit: number | null;
+  /** SCIM requests are answered and stored, but the target-user directory is left as it is. */
+  testMode: boolean;
 }
 
 function toRow(store: Store, r: Selectable<ScimSettingsTable>): ScimSettingRow {
@@ -37,6 +39,7 @@ function toRow(store: Store, r: Selectable<ScimSettingsTable>): ScimSettingRow {
     rotatedAt: r.rotated_at,
     revokedAt: r.revoked_at,
     rateLimit: r.rate_limit,
+    testMode: Boolean(r.test_mode),
   };
 }
 
@@ -57,6 +60,7 @@ export async function insertScimSetting(store: Store, s: ScimSettingRow, tokenHa
       rotated_at: null,
       revoked_at: null,
       rate_limit: s.rateLimit,
+      test_mode: store.dialect.toBool(s.testMode),
     })
     .execute();
 }
@@ -107,4 +111,49 @@ export function revokeScimSetting(store: Store, id: string, now: string): Promis
 /** Sets the setting's rate limit (null = the server default); false when it is revoked or unknown. */
 export function setRateLimit(store: Store, id: string, rateLimit: number | null): Promise<boolean> {
   return updateLive(store, id, { rate_limit: rateLimit });
+}
+
+export interface SettingRulesChange {
+  name?: string;
+  mappings?: FieldMapping[];
+  groupName?: string | null;
+  groupBy?: string | null;
+  syncGroups?: boolean;
+  testMode?: boolean;
+}
+
+/** Changes a live setting's name and rules; false when it is revoked or unknown. */
+export function updateSettingRules(store: Store, id: string, c: SettingRulesChange): Promise<boolean> {
+  return updateLive(store, id, {
+    ...(c.name !== undefined ? { name: c.name } : {}),
+    ...(c.mappings !== undefined ? { mappings: store.dialect.toJson(c.mappings) } : {}),
+    ...(c.groupName !== undefined ? { group_name: c.groupName } : {}),
+    ...(c.groupBy !== undefined ? { group_by: c.groupBy } : {}),
+    ...(c.syncGroups !== undefined ? { sync_groups: store.dialect.toBool(c.syncGroups) } : {}),
+    ...(c.testMode !== undefined ? { test_mode: store.dialect.toBool(c.testMode) } : {}),
+  });
+}
+
+/**
+ * Deletes the setting and its SCIM resources; its target users, groups and memberships are handed over to
+ * manual management (kept, editable by admins). One transaction.
+ */
+export async function deleteSettingHandingOver(store: Store, companyId: string, id: string, at: string): Promise<void> {
+  await store.db
+    .updateTable('target_users')
+    .set({ source_kind: 'manual', scim_setting_id: null, scim_user_id: null, updated_at: at })
+    .where('company_id', '=', companyId)
+    .where('scim_setting_id', '=', id)
+    .execute();
+  await store.db
+    .updateTable('target_groups')
+    .set({ source: 'manual', scim_setting_id: null, scim_group_id: null, updated_at: at })
+    .where('company_id', '=', companyId)
+    .where('scim_setting_id', '=', id)
+    .execute();
+  // No index serves this one: a setting is deleted rarely, by hand.
+  await store.db.updateTable('target_group_members').set({ origin: 'manual', scim_setting_id: null }).where('scim_setting_id', '=', id).execute();
+  await store.db.deleteFrom('scim_users').where('scim_setting_id', '=', id).execute();
+  await store.db.deleteFrom('scim_groups').where('scim_setting_id', '=', id).execute();
+  await store.db.deleteFrom('scim_settings').where('id', '=', id).execute();
 }

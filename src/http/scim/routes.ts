@@ -71,7 +71,8 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
       // The clock starts before the token lookup: a request stuck on the database is stuck either way.
       const deadline = startDeadline(reply, options.handlerTimeoutMs);
       const setting = await authenticateLimited(options.store, request, options.limits);
-      request.scim = { store: options.store, setting, baseUrl: baseUrl(request), now: options.now, deadline };
+      const userAgent = request.headers['user-agent'];
+      request.scim = { store: options.store, setting, baseUrl: baseUrl(request), now: options.now, deadline, requestId: request.id, ...(userAgent ? { userAgent } : {}) };
       // After the context is set, so that a 429 shows in the setting's statistics.
       enforceTokenLimit(setting, options.limits);
     });

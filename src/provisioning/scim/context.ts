@@ -11,6 +11,10 @@ export interface ScimContext {
   now: () => Date;
   /** The request's time budget (http/deadline.ts). */
   deadline: Deadline;
+  /** The client's User-Agent, which names the identity provider in the job log. */
+  userAgent?: string;
+  /** The request id that 5xx details and log lines carry. */
+  requestId?: string;
 }
 
 /**

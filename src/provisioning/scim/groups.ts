@@ -10,6 +10,7 @@ import {
   type GroupRecord,
 } from '../../store/scim-groups.ts';
 import { membersOfGroups } from '../../store/memberships.ts';
+import { projectGroupDelete, projectGroupWrite } from '../projection/groups.ts';
 import { resourceService, type ResourceKind } from './kind.ts';
 import { groupToWire } from './wire.ts';
 
@@ -30,6 +31,9 @@ const groups: ResourceKind<GroupRecord> = {
   membersUnchanged: (store, record, members) => memberChangesAreNoOps(store, record.id, members),
   delete: (store, companyId, id, _at, expectedVersion) => deleteGroup(store, companyId, id, expectedVersion),
   list: listGroups,
+  nameOf: (r) => r.displayName,
+  project: (tx, ctx, event) =>
+    event.op === 'delete' ? projectGroupDelete(tx, ctx, event.record, event.at) : projectGroupWrite(tx, ctx, event.op, event.record, event.members, event.at),
   async toWire(ctx, records, derived) {
     const members = derived ? await membersOfGroups(ctx.store, ctx.setting.companyId, records.map((r) => r.id)) : undefined;
     return records.map((g) => groupToWire(g, ctx.baseUrl, derived ? (members?.get(g.id) ?? []) : undefined));

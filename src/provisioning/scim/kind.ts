@@ -11,7 +11,9 @@ import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
 import { inTransaction, type Store } from '../../store/open.ts';
 import type { ListPage } from '../../store/list.ts';
 import { StoreBusyError } from '../../store/sqlite-writer.ts';
+import type { JobNote } from '../projection/note.ts';
 import { etagMatches, type Preconditions, type ScimContext } from './context.ts';
+import { logFailure, logWrite, type JobSubject } from './job-log.ts';
 
 export interface StoredRecord {
   id: string;
@@ -44,7 +46,19 @@ export interface ResourceKind<R extends StoredRecord> {
   noDerivedWhenNew?: boolean;
   /** Wire forms of records; `derived` says whether the derived attribute (groups, members) is read. */
   toWire(ctx: ScimContext, records: readonly R[], derived: boolean): Promise<Record<string, unknown>[]>;
+  /** The name the job log shows for a record (userName, displayName). */
+  nameOf(record: R): string;
+  /**
+   * The write's effect on the target-user directory, run in the write's own transaction after the resource
+   * is written (docs/provisioning.md). A rule that fails (a missing email, an enforced licence) throws and
+   * everything rolls back; what it returns becomes the request's job-log row.
+   */
+  project(tx: Store, ctx: ScimContext, event: WriteEvent<R>): Promise<JobNote>;
 }
+
+export type WriteEvent<R> =
+  | { op: 'create' | 'replace' | 'patch'; record: R; members: readonly MemberChange[]; at: string }
+  | { op: 'delete'; record: R; at: string };
 
 export interface Written {
   resource: Record<string, unknown>;
@@ -60,21 +74,31 @@ export interface ListResult {
 }
 
 /**
- * One transaction per SCIM write, so everything a write changes commits together. Its last step checks the
- * request's deadline: past it the transaction rolls back (503). A database another process kept busy past
- * the store's bound answers 503 too: nothing was written, the IdP retries.
+ * One transaction per SCIM write, so everything a write changes commits together: the resource, its
+ * projection into the directory and its job-log row. Its last step checks the request's deadline: past it
+ * the transaction rolls back (503). A database another process kept busy past the store's bound answers 503
+ * too: nothing was written, the IdP retries. A write that fails is logged as a failure on its own.
  */
-async function write<T>(ctx: ScimContext, work: (tx: Store) => Promise<T>): Promise<T> {
+async function write<T>(ctx: ScimContext, subject: JobSubject, work: (tx: Store) => Promise<{ value: T; note?: JobNote; resourceId?: string }>): Promise<T> {
   try {
     return await inTransaction(ctx.store, async (tx) => {
-      const result = await work(tx);
+      const { value, note, resourceId } = await work(tx);
+      if (note) await logWrite(tx, ctx, { ...subject, ...(resourceId ? { resourceId } : {}) }, note);
       ctx.deadline.beforeCommit();
-      return result;
+      return value;
     });
   } catch (e) {
     if (e instanceof StoreBusyError) throw new ScimError(503, undefined, 'The database is busy with another writer; retry the request shortly', 1);
+    await logFailure(ctx, subject, e);
     throw e;
   }
+}
+
+/** What a body that failed to parse says its resource is called, for the job log. */
+function nameInBody(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const entry = Object.entries(body).find(([k]) => ['username', 'displayname'].includes(k.toLowerCase()));
+  return typeof entry?.[1] === 'string' ? entry[1].slice(0, 256) : undefined;
 }
 
 function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: ScimError }): T {
@@ -106,35 +130,52 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
    */
   async function modify(
     ctx: ScimContext,
+    op: 'replace' | 'patch',
     id: string,
     pre: Preconditions,
     derived: boolean,
     change: (current: R) => { resource: ScimResource; members: readonly MemberChange[] },
   ): Promise<Written> {
-    const written = await write(ctx, async (tx) => {
+    const subject: JobSubject = { operation: op, resourceType: kind.type, resourceId: id };
+    const written = await write(ctx, subject, async (tx) => {
       const r = await current(tx, ctx.setting.companyId, id, pre, { forUpdate: true });
+      subject.name = kind.nameOf(r);
       const next = change(r);
       // An IdP re-sending what Roster holds (Entra re-checks every 40 minutes) changes nothing, not even meta.version.
       if (isDeepStrictEqual(next.resource, r.resource) && (!next.members.length || (await kind.membersUnchanged?.(tx, r, next.members)))) {
-        return r;
+        return { value: r };
       }
-      const base = { id, createdAt: r.createdAt, updatedAt: ctx.now().toISOString(), version: r.version + 1 } as Base<R>;
+      const at = ctx.now().toISOString();
+      const base = { id, createdAt: r.createdAt, updatedAt: at, version: r.version + 1 } as Base<R>;
       const updated = kind.toRecord(ctx, next.resource, base);
+      subject.name = kind.nameOf(updated);
       // The row is locked, so the version check is only a guard: a lost update would be a 412, never silent.
       if (!(await kind.update(tx, updated, r.version, next.members))) throw preconditionFailed(id);
-      return updated;
+      const note = await kind.project(tx, ctx, { op, record: updated, members: next.members, at });
+      return { value: updated, note };
     });
     return one(ctx, written, derived);
   }
 
   return {
     async create(ctx: ScimContext, body: unknown, derived: boolean): Promise<Written> {
-      const parsed = unwrap(parseResource(kind.type, body));
+      const parsed = parseResource(kind.type, body);
+      if (!parsed.ok) {
+        await logFailure(ctx, { operation: 'create', resourceType: kind.type, name: nameInBody(body) }, parsed.error);
+        throw parsed.error;
+      }
+      const { resource, members: given } = parsed.value;
       // One clock reading: RFC 7643 §3.1 wants lastModified equal to created until the first change.
       const at = ctx.now().toISOString();
       const base = { id: randomUUID(), createdAt: at, updatedAt: at, version: 1 } as Base<R>;
-      const r = kind.toRecord(ctx, parsed.resource, base);
-      await write(ctx, (tx) => kind.insert(tx, r, (parsed.members ?? []).map((m) => m.value)));
+      const r = kind.toRecord(ctx, resource, base);
+      const memberIds = (given ?? []).map((m) => m.value);
+      const subject: JobSubject = { operation: 'create', resourceType: kind.type, resourceId: r.id, name: kind.nameOf(r) };
+      await write(ctx, subject, async (tx) => {
+        await kind.insert(tx, r, memberIds);
+        const members: MemberChange[] = memberIds.length ? [{ op: 'add', ids: memberIds }] : [];
+        return { value: undefined, note: await kind.project(tx, ctx, { op: 'create', record: r, members, at }) };
+      });
       return one(ctx, r, derived && !kind.noDerivedWhenNew);
     },
 
@@ -143,26 +184,29 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
     },
 
     /** PUT replaces the resource; for a group, its members become exactly the listed ones. */
-    replace(ctx: ScimContext, id: string, body: unknown, pre: Preconditions, derived: boolean): Promise<Written> {
-      const parsed = unwrap(parseResource(kind.type, body));
-      const members: MemberChange[] = kind.type === 'Group' ? [{ op: 'replace', ids: (parsed.members ?? []).map((m) => m.value) }] : [];
-      return modify(ctx, id, pre, derived, () => ({ resource: parsed.resource, members }));
+    async replace(ctx: ScimContext, id: string, body: unknown, pre: Preconditions, derived: boolean): Promise<Written> {
+      const parsed = parseResource(kind.type, body);
+      if (!parsed.ok) {
+        await logFailure(ctx, { operation: 'replace', resourceType: kind.type, resourceId: id, name: nameInBody(body) }, parsed.error);
+        throw parsed.error;
+      }
+      const members: MemberChange[] = kind.type === 'Group' ? [{ op: 'replace', ids: (parsed.value.members ?? []).map((m) => m.value) }] : [];
+      return modify(ctx, 'replace', id, pre, derived, () => ({ resource: parsed.value.resource, members }));
     },
 
     patch(ctx: ScimContext, id: string, body: unknown, pre: Preconditions, derived: boolean): Promise<Written> {
-      return modify(ctx, id, pre, derived, (r) => unwrap(applyPatch(kind.type, r.resource, body)));
+      return modify(ctx, 'patch', id, pre, derived, (r) => unwrap(applyPatch(kind.type, r.resource, body)));
     },
 
     remove(ctx: ScimContext, id: string, pre: Preconditions): Promise<void> {
       const { companyId } = ctx.setting;
       const at = ctx.now().toISOString();
-      return write(ctx, async (tx) => {
-        if (pre.ifMatch === undefined) {
-          if (!(await kind.delete(tx, companyId, id, at))) throw notFound(id);
-          return;
-        }
+      const subject: JobSubject = { operation: 'delete', resourceType: kind.type, resourceId: id };
+      return write(ctx, subject, async (tx) => {
         const r = await current(tx, companyId, id, pre, { forUpdate: true });
+        subject.name = kind.nameOf(r);
         if (!(await kind.delete(tx, companyId, id, at, r.version))) throw preconditionFailed(id);
+        return { value: undefined, note: await kind.project(tx, ctx, { op: 'delete', record: r, at }) };
       });
     },
 

@@ -9,6 +9,9 @@ export async function up(db: Kysely<any>, d: StoreDialect): Promise<void> {
   await db.schema.alterTable('companies').addColumn('language', 'text').execute();
   await db.schema.alterTable('companies').addColumn('active_users', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('companies').addColumn('license_exceeded_at', 'text').execute();
+  // A setting's resources in id order, for re-deriving its target users after a rules change.
+  await db.schema.createIndex('scim_users_setting').on('scim_users').columns(['scim_setting_id', 'id']).execute();
+  await db.schema.createIndex('scim_groups_setting').on('scim_groups').columns(['scim_setting_id', 'id']).execute();
   await db.schema.alterTable('scim_settings').addColumn('test_mode', d.boolType, (c) => c.notNull().defaultTo(d.toBool(false))).execute();
 
   await db.schema

@@ -1,0 +1,140 @@
+// Changing a SCIM setting's name and rules after creation (the product makes admins create a new setting;
+// Roster lets them edit), and deleting a setting. A change of rules re-derives the setting's target users
+// from their stored resources as a job; switching test mode off applies what the IdP pushed meanwhile.
+import { AdminError } from '../directory/errors.ts';
+import type { Actor } from '../directory/audit.ts';
+import { newId } from '../directory/ids.ts';
+import { appendAudit } from '../store/audit-log.ts';
+import { inTransaction, type Store } from '../store/open.ts';
+import { deleteSettingHandingOver, updateSettingRules, type SettingRulesChange } from '../store/scim-settings.ts';
+import { queueRederive } from './rederive.ts';
+import { listCustomFields } from '../directory/custom-fields.ts';
+import type { FieldMapping } from '../store/scim-settings.ts';
+import { validateRules } from './rules/grouping.ts';
+import { parseMapping, requireScimSetting, type ScimSettingRow } from './scim-settings.ts';
+
+export interface SettingChange {
+  name?: string;
+  /** Replaces the mappings (FIELD=EXPR each); `[]` clears them. */
+  mappings?: string[];
+  groupName?: string | null;
+  groupBy?: string | null;
+  syncGroups?: boolean;
+  testMode?: boolean;
+}
+
+/** What an admin sees of a setting's rules, for the audit log. */
+export const rulesOf = (s: ScimSettingRow) => ({
+  name: s.name,
+  mappings: s.mappings,
+  groupName: s.groupName,
+  groupBy: s.groupBy,
+  syncGroups: s.syncGroups,
+  testMode: s.testMode,
+});
+
+/** The product's limit (Keepnet's API: 1–30 characters). */
+export const MAX_SETTING_NAME = 30;
+
+/**
+ * A setting's name and rules, checked against what the company really has: mapped fields must be platform
+ * fields or existing custom fields, expressions must name something a User can hold, grouping must name
+ * department or a text custom field. `mappings` undefined keeps `current`.
+ */
+export async function checkedRules(
+  store: Store,
+  companyId: string,
+  input: { name: string; mappings: string[] | undefined; groupName: string | null | undefined; groupBy: string | null | undefined; current: FieldMapping[] },
+): Promise<{ name: string; mappings: FieldMapping[]; groupName: string | null; groupBy: string | null }> {
+  const name = input.name.trim();
+  if (!name) throw new AdminError('invalid', 'SCIM setting name must not be empty');
+  if ([...name].length > MAX_SETTING_NAME) throw new AdminError('invalid', `SCIM setting name must be at most ${MAX_SETTING_NAME} characters, got ${[...name].length}`);
+  const mappings = input.mappings === undefined ? input.current : input.mappings.map(parseMapping);
+  const groupName = input.groupName?.trim() || null;
+  const groupBy = input.groupBy?.trim() || null;
+  const problem = validateRules({ mappings, groupName, groupBy, customFields: await listCustomFields(store, companyId) });
+  if (problem) throw new AdminError('invalid', problem);
+  return { name, mappings, groupName, groupBy };
+}
+
+const RULES: (keyof ScimSettingRow)[] = ['mappings', 'groupName', 'groupBy', 'syncGroups'];
+
+export async function updateScimSetting(
+  store: Store,
+  id: string,
+  change: SettingChange,
+  actor: Actor,
+  now = new Date(),
+): Promise<{ setting: ScimSettingRow; jobId: string | null }> {
+  return inTransaction(store, async (tx) => {
+    const before = await requireScimSetting(tx, id);
+    if (before.revokedAt) throw new AdminError('conflict', `SCIM setting ${id} is revoked; create a new one`);
+    const rules = await checkedRules(tx, before.companyId, {
+      name: change.name ?? before.name,
+      mappings: change.mappings,
+      groupName: change.groupName === undefined ? before.groupName : change.groupName,
+      groupBy: change.groupBy === undefined ? before.groupBy : change.groupBy,
+      current: before.mappings,
+    });
+    const after: ScimSettingRow = {
+      ...before,
+      name: rules.name,
+      mappings: rules.mappings,
+      groupName: rules.groupName,
+      groupBy: rules.groupBy,
+      syncGroups: change.syncGroups ?? before.syncGroups,
+      testMode: change.testMode ?? before.testMode,
+    };
+    const changes: SettingRulesChange = {
+      name: after.name,
+      mappings: after.mappings,
+      groupName: after.groupName,
+      groupBy: after.groupBy,
+      syncGroups: after.syncGroups,
+      testMode: after.testMode,
+    };
+    try {
+      if (!(await updateSettingRules(tx, id, changes))) throw new AdminError('conflict', `SCIM setting ${id} was revoked meanwhile`);
+    } catch (e) {
+      if (tx.dialect.isUniqueViolation(e)) throw new AdminError('conflict', `The company already has a SCIM setting named "${after.name}"`);
+      throw e;
+    }
+    const at = now.toISOString();
+    const rulesChanged = RULES.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    const testModeEnded = before.testMode && !after.testMode;
+    const jobId = (rulesChanged && !after.testMode) || testModeEnded ? await queueRederive(tx, after, at) : null;
+    await appendAudit(tx, {
+      id: newId(),
+      companyId: before.companyId,
+      at,
+      ...actor,
+      entity: 'scim-setting',
+      entityId: id,
+      operation: 'update',
+      oldValue: rulesOf(before),
+      newValue: { ...rulesOf(after), ...(jobId ? { rederiveJobId: jobId } : {}) },
+    });
+    return { setting: after, jobId };
+  });
+}
+
+/** Deletes the setting: its token stops working, its users and groups are kept and become manually managed. */
+export async function deleteScimSetting(store: Store, id: string, actor: Actor, now = new Date()): Promise<ScimSettingRow> {
+  return inTransaction(store, async (tx) => {
+    const setting = await requireScimSetting(tx, id);
+    const at = now.toISOString();
+    await deleteSettingHandingOver(tx, setting.companyId, id, at);
+    await appendAudit(tx, {
+      id: newId(),
+      companyId: setting.companyId,
+      at,
+      ...actor,
+      entity: 'scim-setting',
+      entityId: id,
+      operation: 'delete',
+      oldValue: rulesOf(setting),
+      newValue: null,
+    });
+    return setting;
+  });
+}

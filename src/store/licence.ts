@@ -1,0 +1,44 @@
+// The company's count of active target users, changed in the same transaction as the users it counts, so a
+// licence check reads one row instead of counting a million. PostgreSQL re-checks the WHERE clause of an
+// UPDATE after waiting for a concurrent writer's row lock, so an enforced limit holds across instances.
+import { sql } from 'kysely';
+import type { Store } from './open.ts';
+
+export interface LicenceUsage {
+  activeUsers: number;
+  limit: number | null;
+  /** Usage is over the limit (whether enforced or not). */
+  over: boolean;
+}
+
+/**
+ * Adds `delta` to the company's active users and keeps the over-limit flag (set when usage first goes over,
+ * cleared once back within). `refuseOverEnforced`: an increase past an enforced limit changes nothing and
+ * answers undefined.
+ */
+export async function changeActiveUsers(store: Store, companyId: string, delta: number, at: string, refuseOverEnforced: boolean): Promise<LicenceUsage | undefined> {
+  const next = sql<number>`active_users + ${delta}`;
+  let q = store.db
+    .updateTable('companies')
+    .set({
+      active_users: next,
+      license_exceeded_at: sql<string | null>`CASE WHEN license_limit IS NOT NULL AND ${next} > license_limit THEN COALESCE(license_exceeded_at, ${at}) ELSE NULL END`,
+    })
+    .where('id', '=', companyId);
+  if (refuseOverEnforced && delta > 0) {
+    q = q.where((eb) =>
+      eb.or([eb('license_enforce', '=', store.dialect.toBool(false)), eb('license_limit', 'is', null), eb(next, '<=', eb.ref('license_limit'))]),
+    );
+  }
+  const row = await q.returning(['active_users', 'license_limit']).executeTakeFirst();
+  if (!row) return undefined;
+  const activeUsers = Number(row.active_users);
+  return { activeUsers, limit: row.license_limit, over: row.license_limit !== null && activeUsers > row.license_limit };
+}
+
+export async function licenceUsage(store: Store, companyId: string): Promise<LicenceUsage | undefined> {
+  const row = await store.db.selectFrom('companies').select(['active_users', 'license_limit']).where('id', '=', companyId).executeTakeFirst();
+  if (!row) return undefined;
+  const activeUsers = Number(row.active_users);
+  return { activeUsers, limit: row.license_limit, over: row.license_limit !== null && activeUsers > row.license_limit };
+}
