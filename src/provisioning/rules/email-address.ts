@@ -19,6 +19,7 @@ export function normaliseEmail(raw: string): EmailCheck {
   const domain = text.slice(at + 1);
   if (local === '') return { ok: false, reason: 'nothing comes before the "@"' };
   if (local.length > LOCAL_MAX_LENGTH) return { ok: false, reason: `the part before the "@" is longer than ${LOCAL_MAX_LENGTH} characters` };
+  if (domain === '') return { ok: false, reason: 'nothing comes after the "@"' };
   const labels = domain.split('.');
   if (labels.length < 2 || labels.some((l) => l === '')) return { ok: false, reason: `"${domain}" is not a dotted domain name` };
   return { ok: true, value: `${local}@${domain.toLowerCase()}` };
