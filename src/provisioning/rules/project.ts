@@ -113,11 +113,15 @@ function readField(field: PlatformField, rules: CompiledRules, resource: Record<
     return read;
   }
   const read = firstFitting(field, [mapped], resource);
-  if (read.rejected !== undefined) warnings.push(leftEmpty(`${field} (mapped from ${mapped.text})`, read.rejected));
-  if (field !== 'email' || read.value !== null) return read;
+  if (field !== 'email' || read.value !== null) {
+    if (read.rejected !== undefined) warnings.push(leftEmpty(`${field} (mapped from ${mapped.text})`, read.rejected));
+    return read;
+  }
   const fallback = firstFitting(field, DEFAULTS.email, resource);
-  if (fallback.value !== null) warnings.push(`email mapped from ${mapped.text} gave no address; used ${fallback.value}, the user's default address`);
-  return { ...fallback, ...(read.rejected !== undefined ? { rejected: read.rejected } : {}) };
+  if (fallback.value === null) return read.rejected !== undefined ? { value: null, rejected: read.rejected } : fallback;
+  const got = read.rejected === undefined ? 'holds nothing' : `holds ${quote(read.rejected.raw)}, which ${read.rejected.reason}`;
+  warnings.push(`email mapped from ${mapped.text} ${got}; used ${fallback.value}, the user's default address`);
+  return fallback;
 }
 
 function missingEmail(rules: CompiledRules, read: FieldRead): string {

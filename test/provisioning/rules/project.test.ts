@@ -60,7 +60,14 @@ describe('projectUser mappings', () => {
     const r = rules({ mappings: [{ field: 'email', expression: 'urn:ietf:params:scim:schemas:extension:CompanyName:2.0:User:mail' }] });
     const p = projectUser(user({ emails: [{ value: 'ann@x.com', type: 'work' }] }), r);
     assert.equal(p.email, 'ann@x.com');
-    assert.match(p.warnings.join('\n'), /email mapped from urn:.*:mail gave no address; used ann@x\.com/);
+    assert.match(p.warnings.join('\n'), /email mapped from urn:.*:mail holds nothing; used ann@x\.com, the user.s default address/);
+  });
+
+  it('falls back to the default address when a mapped email is not an address, in one warning quoting it', () => {
+    const r = rules({ mappings: [{ field: 'email', expression: 'nickName' }] });
+    const p = projectUser(user({ nickName: 'annie', emails: [{ value: 'ann@x.com' }] }), r);
+    assert.equal(p.email, 'ann@x.com');
+    assert.deepEqual(p.warnings, ['email mapped from nickName holds "annie", which is not an email address: an address has exactly one "@"; used ann@x.com, the user\'s default address']);
   });
 
   it('uses a mapped email read from a custom extension', () => {
