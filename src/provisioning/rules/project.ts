@@ -100,6 +100,10 @@ function firstFitting(field: PlatformField, exprs: readonly MappingExpression[],
 
 const leftEmpty = (label: string, rejected: { raw: string; reason: string }): string => `${label} ${quote(rejected.raw)} ${rejected.reason}; left empty`;
 
+/** What a mapping or a default held that was not an address, as a clause: `holds "x", which is not …`. */
+const heldInstead = (rejected: FieldRead['rejected']): string =>
+  rejected === undefined ? 'holds nothing' : `holds ${quote(rejected.raw)}, which ${rejected.reason}`;
+
 /**
  * A mapped field reads its mapping only: an empty mapped department stays empty rather than silently
  * taking the default. Email is mandatory, so a mapped email that yields no address falls back to the
@@ -119,16 +123,17 @@ function readField(field: PlatformField, rules: CompiledRules, resource: Record<
   }
   const fallback = firstFitting(field, DEFAULTS.email, resource);
   if (fallback.value === null) return read.rejected !== undefined ? { value: null, rejected: read.rejected } : fallback;
-  const got = read.rejected === undefined ? 'holds nothing' : `holds ${quote(read.rejected.raw)}, which ${read.rejected.reason}`;
-  warnings.push(`email mapped from ${mapped.text} ${got}; used ${fallback.value}, the user's default address`);
+  warnings.push(`email mapped from ${mapped.text} ${heldInstead(read.rejected)}; used ${fallback.value}, the user's default address`);
   return fallback;
 }
 
 function missingEmail(rules: CompiledRules, read: FieldRead): string {
   const mapped = rules.platform.get('email');
-  const source = mapped === undefined ? '' : `the mapped attribute ${mapped.text} holds no address, and `;
-  const invalid = read.rejected === undefined ? '' : ` (${quote(read.rejected.raw)} ${read.rejected.reason})`;
-  return `No usable email address: ${source}the user has no valid primary or work email in emails${invalid} and userName is not an address. ${ENTRA_EMAIL_HINT}`;
+  const reason =
+    mapped === undefined
+      ? `the user has no valid primary or work email in emails${read.rejected === undefined ? '' : ` (${quote(read.rejected.raw)} ${read.rejected.reason})`}`
+      : `the mapped attribute ${mapped.text} ${heldInstead(read.rejected)}, the user has no valid primary or work email in emails`;
+  return `No usable email address: ${reason} and userName is not an address. ${ENTRA_EMAIL_HINT}`;
 }
 
 function text(resource: Record<string, unknown>, name: string): string | null {

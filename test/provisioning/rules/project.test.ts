@@ -121,8 +121,10 @@ describe('projectUser normalisation and warnings', () => {
     const r = rules({ mappings: [{ field: 'email', expression: 'emails[type eq "work"].value' }] });
     const p = projectUser(user({ emails: [{ value: 'ann at x', type: 'work' }] }), r);
     assert.equal(p.email, null);
-    assert.match(p.missingEmail ?? '', /the mapped attribute emails\[type eq "work"\]\.value holds no address/);
-    assert.match(p.missingEmail ?? '', /"ann at x" is not an email address: it contains whitespace/);
+    assert.match(
+      p.missingEmail ?? '',
+      /^No usable email address: the mapped attribute emails\[type eq "work"\]\.value holds "ann at x", which is not an email address: it contains whitespace, the user has no valid primary or work email in emails and userName is not an address\. In Entra ID map mail/,
+    );
   });
 
   it('has no missingEmail when an address resolved', () => {
