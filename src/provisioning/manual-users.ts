@@ -11,7 +11,7 @@ import { inTransaction, type Store } from '../store/open.ts';
 import { findScimSetting } from '../store/scim-settings.ts';
 import { findTargetUser, insertTargetUser, softDeleteTargetUser, updateTargetUser, type TargetUserFields, type TargetUserRow } from '../store/target-users.ts';
 import { requireCompany } from '../directory/companies.ts';
-import { isEmailAddress } from './rules/defaults.ts';
+import { normaliseEmail } from './rules/email-address.ts';
 import { resolveTimezone } from './rules/timezone.ts';
 
 export interface ManualUserInput {
@@ -37,8 +37,12 @@ function text(name: string, value: string | null | undefined): string | null {
 
 /** Fields from an admin's input over `base`; what an admin types wrong is an error, not a warning. */
 function fieldsFrom(input: ManualUserInput, base: TargetUserFields): TargetUserFields {
-  const email = input.email === undefined ? base.email : input.email.trim();
-  if (!isEmailAddress(email)) throw new AdminError('invalid', `"${email}" is not an email address`);
+  let email = base.email;
+  if (input.email !== undefined) {
+    const checked = normaliseEmail(input.email);
+    if (!checked.ok) throw new AdminError('invalid', `"${input.email}" is not a usable email address: ${checked.reason}`);
+    email = checked.value;
+  }
   let timezone = base.timezone;
   if (input.timezone !== undefined) {
     const resolved = input.timezone === null || !input.timezone.trim() ? { zone: null } : resolveTimezone(input.timezone);

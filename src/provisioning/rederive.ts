@@ -125,8 +125,15 @@ async function step(store: Store, job: ClaimedJob, failedSoFar: number, now: () 
   });
 }
 
-/** Works the job to its end if its lease is free; whether this call worked it. */
-export async function workJob(store: Store, id: string, now: () => Date = () => new Date()): Promise<boolean> {
+export interface WorkOptions {
+  now?: () => Date;
+  /** Asked between batches: a process shutting down stops there, and the job resumes elsewhere once its lease runs out. */
+  shouldStop?: () => boolean;
+}
+
+/** Works the job to its end (or until told to stop) if its lease is free; whether this call worked it. */
+export async function workJob(store: Store, id: string, options: WorkOptions = {}): Promise<boolean> {
+  const now = options.now ?? (() => new Date());
   const at = now();
   const job = await inTransaction(store, (tx) => claimJob(tx, id, at.toISOString(), new Date(at.getTime() + LEASE_MS).toISOString()));
   if (!job) return false;
@@ -135,7 +142,7 @@ export async function workJob(store: Store, id: string, now: () => Date = () => 
     for (;;) {
       const next = await step(store, state, state.failed, now);
       state = { ...state, done: next.done, cursor: next.cursor, failed: next.failed };
-      if (!next.more) break;
+      if (!next.more || options.shouldStop?.()) break;
       await yieldToEventLoop();
     }
   } catch (e) {
@@ -146,6 +153,38 @@ export async function workJob(store: Store, id: string, now: () => Date = () => 
 }
 
 /** Works every job whose lease is free: new ones, and those a dead worker left. */
-export async function workPendingJobs(store: Store, now: () => Date = () => new Date()): Promise<void> {
-  for (const id of await claimableJobIds(store, now().toISOString())) await workJob(store, id, now);
+export async function workPendingJobs(store: Store, options: WorkOptions = {}): Promise<void> {
+  const now = options.now ?? (() => new Date());
+  for (const id of await claimableJobIds(store, now().toISOString())) {
+    if (options.shouldStop?.()) return;
+    await workJob(store, id, options);
+  }
+}
+
+/**
+ * The server's job worker: looks for jobs every `intervalMs` (a job queued by the CLI, or left by a process
+ * that died). `stop()` resolves once the batch in progress has committed.
+ */
+export function startJobWorker(store: Store, onError: (e: unknown) => void, intervalMs = 5_000): { stop(): Promise<void> } {
+  let stopping = false;
+  let busy = false;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    if (busy || stopping) return;
+    busy = true;
+    running = workPendingJobs(store, { shouldStop: () => stopping })
+      .catch(onError)
+      .finally(() => {
+        busy = false;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopping = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -52,8 +52,8 @@ export async function checkedRules(
   const mappings = input.mappings === undefined ? input.current : input.mappings.map(parseMapping);
   const groupName = input.groupName?.trim() || null;
   const groupBy = input.groupBy?.trim() || null;
-  const problem = validateRules({ mappings, groupName, groupBy, customFields: await listCustomFields(store, companyId) });
-  if (problem) throw new AdminError('invalid', problem);
+  const checked = validateRules({ mappings, groupName, groupBy }, await listCustomFields(store, companyId));
+  if (!checked.ok) throw new AdminError('invalid', checked.problems.join('; '));
   return { name, mappings, groupName, groupBy };
 }
 
