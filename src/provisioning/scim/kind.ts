@@ -12,6 +12,7 @@ import { inTransaction, type Store } from '../../store/open.ts';
 import type { ListPage } from '../../store/list.ts';
 import { StoreBusyError } from '../../store/sqlite-writer.ts';
 import { etagMatches, type Preconditions, type ScimContext } from './context.ts';
+import { scimErrorOf } from './store-errors.ts';
 
 export interface StoredRecord {
   id: string;
@@ -73,7 +74,7 @@ async function write<T>(ctx: ScimContext, work: (tx: Store) => Promise<T>): Prom
     });
   } catch (e) {
     if (e instanceof StoreBusyError) throw new ScimError(503, undefined, 'The database is busy with another writer; retry the request shortly', 1);
-    throw e;
+    throw await scimErrorOf(ctx, e);
   }
 }
 
