@@ -5,11 +5,12 @@
 //   urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department,
 //   urn:ietf:params:scim:schemas:extension:CompanyName:2.0:User:country (a custom extension, schemas/custom.ts).
 // Parse and check it once (validateReadablePath), then read it from any number of resources (readPath).
-import { err, ok, ScimError, type Result } from './errors.ts';
+import { err, ok, type Result } from './errors.ts';
 import type { Filter } from './filter/ast.ts';
 import { getAttribute, matchesElement } from './filter/evaluate.ts';
 import { parsePath } from './filter/parser.ts';
 import { validateValueFilter } from './filter/validate.ts';
+import { problem } from './problems.ts';
 import type { ScimResource } from './resource.ts';
 import { findAttr, findSchema, isCustomExtensionUrn, resolveAttribute } from './schemas/index.ts';
 import type { ResolvedAttr } from './schemas/types.ts';
@@ -24,8 +25,7 @@ export interface ReadablePath {
   filter?: Filter;
 }
 
-const invalid = (text: string, pos: number, why: string) =>
-  err(ScimError.badRequest('invalidPath', `Invalid attribute expression "${text}" at position ${pos}: ${why}`));
+const invalid = (text: string, pos: number, why: string) => err(problem.unreadable(text, pos, why));
 
 /** Attributes every resource has that no identity provider sends: not in the stored resource to be read. */
 const NOT_PUSHED: Record<string, string> = {

@@ -6,6 +6,7 @@ import { matches } from '../../src/scim/filter/evaluate.ts';
 import { parseFilter } from '../../src/scim/filter/parser.ts';
 import { validateFilter } from '../../src/scim/filter/validate.ts';
 import { applyPatch } from '../../src/scim/patch/apply.ts';
+import { project } from '../../src/scim/project.ts';
 import { readPath, validateReadablePath } from '../../src/scim/read-path.ts';
 import { foldResource, parseResource, type ScimResource } from '../../src/scim/resource.ts';
 import { isCustomExtensionUrn, resolveAttribute } from '../../src/scim/schemas/index.ts';
@@ -286,4 +287,17 @@ describe('Mapping expressions', () => {
       assert.match(!path.ok ? path.error.detail : '', detail);
     });
   }
+});
+
+describe('attributes and excludedAttributes with custom extensions', () => {
+  const user = { schemas: [USER_URN, CO], id: '1', userName: 'a', title: 'T', [CO]: { Country: 'UK', city: 'Leeds' } };
+  const rows: Array<[string, { attributes?: string[]; excludedAttributes?: string[] }, Record<string, unknown>]> = [
+    ['returns a custom extension by default', {}, user],
+    ['returns the whole extension when attributes names its URN', { attributes: [CO.toLowerCase()] }, { schemas: user.schemas, id: '1', [CO]: user[CO] }],
+    ['returns one custom attribute named URN-qualified, ignoring case', { attributes: [`${CO}:COUNTRY`] }, { schemas: user.schemas, id: '1', [CO]: { Country: 'UK' } }],
+    ['returns no custom extension when attributes names others', { attributes: ['userName'] }, { schemas: user.schemas, id: '1', userName: 'a' }],
+    ['leaves out the whole extension excluded by URN', { excludedAttributes: [CO] }, { schemas: user.schemas, id: '1', userName: 'a', title: 'T' }],
+    ['leaves out one excluded custom attribute', { excludedAttributes: [`${CO}:city`, 'title'] }, { schemas: user.schemas, id: '1', userName: 'a', [CO]: { Country: 'UK' } }],
+  ];
+  for (const [name, params, expected] of rows) it(name, () => assert.deepEqual(project('User', user, params), expected));
 });
