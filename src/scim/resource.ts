@@ -74,19 +74,21 @@ function collect(type: ResourceTypeName, body: Record<string, unknown>): Result<
       // RFC 7644 §3.3: extension attributes sit in an object under the extension URN.
       if (!isObject(raw)) return ref.extension ? err(problem.wrongType(ref.schema.id, 'an object', raw)) : ok(undefined);
       for (const [name, value] of Object.entries(raw)) {
-        if (ref.custom) putCustom(ref.schema.id, name, value);
-        else if (ref.extension) {
+        if (ref.custom) {
+          putCustom(ref.schema.id, name, value);
+        } else if (!ref.extension) {
+          // Core attributes nested under the core URN read like bare ones, and lose to them.
+          const inner = read(`${ref.schema.id}:${name}`, value, true);
+          if (!inner.ok) return inner;
+        } else {
           const def = findAttr(ref.schema.attributes, name);
           if (def) put(ref.schema, def, value, Spelling.Qualified);
-        } else {
-          const read1 = read(`${ref.schema.id}:${name}`, value, true);
-          if (!read1.ok) return read1;
         }
       }
     } else if (ref.resolved.custom) {
       // Like a known attribute, a dotted key ("urn:…:User:address.city") is not read from a body.
       if (ref.resolved.sub === undefined) putCustom(ref.resolved.schema.id, ref.resolved.attr.name, raw);
-    } else if (ref.resolved.sub === undefined && (!nested || !ref.resolved.extension)) {
+    } else if (ref.resolved.sub === undefined) {
       // An unqualified extension attribute (Entra's older sample puts `department` at the top level)
       // resolves like a filter attribute would: core first, then extensions.
       put(ref.resolved.schema, ref.resolved.attr, raw, nested ? Spelling.NestedCore : key.includes(':') ? Spelling.Qualified : Spelling.Bare);
