@@ -39,6 +39,7 @@ describe('Which URNs are custom extensions', () => {
     ['urn:ietf:params:scim:schemas:extension:Company"Name:2.0:User', 'User', false],
     ['urn:ietf:params:scim:schemas:extension:Company Name:2.0:User', 'User', false],
     ['http://schemas.example.com/2.0/User', 'User', false],
+    ['urn:ietf:params:scim:schemas:extension:__PROTO__:2.0:User', 'User', false],
   ];
   for (const [urn, type, expected] of rows) {
     it(`${expected ? 'keeps' : 'does not keep'} ${urn} in a ${type}`, () => assert.equal(isCustomExtensionUrn(type, urn), expected));

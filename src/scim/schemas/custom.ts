@@ -8,10 +8,12 @@
 //   - its last segment is the resource type ("…:User" in a User, "…:Group" in a Group): that is how every
 //     IdP names an extension, and it makes "urn:…:User:country" split unambiguously at its last colon;
 //   - no segment is "core": "urn:scim:schemas:core:1.0:User" is a misspelt core URN, not an extension;
+//   - no segment is a prototype name ("__proto__", "constructor", "prototype");
 //   - it is no schema Roster defines (those resolve to their definitions, or are ignored on the wrong type).
 // A custom attribute is read as a singular, case-insensitive string (numbers and booleans by their JSON
 // text); its name and URN keep the case they were sent in and are matched ignoring case.
 import type { AttrPath } from '../filter/ast.ts';
+import { isForbiddenKey } from '../text.ts';
 import { attr } from './define.ts';
 import { ENTERPRISE_USER_SCHEMA } from './enterprise-user.ts';
 import { GROUP_SCHEMA } from './group.ts';
@@ -29,7 +31,7 @@ const MAX_URN_LENGTH = 256;
 export function isCustomExtensionUrn(type: ResourceTypeName, urn: string): boolean {
   if (urn.length > MAX_URN_LENGTH || !URN.test(urn) || KNOWN.has(urn.toLowerCase())) return false;
   const segments = urn.toLowerCase().split(':');
-  return segments[segments.length - 1] === type.toLowerCase() && !segments.includes('core');
+  return segments[segments.length - 1] === type.toLowerCase() && !segments.includes('core') && !segments.some(isForbiddenKey);
 }
 
 /** A custom extension as a schema without attribute definitions; `id` is the URN as the client wrote it. */
