@@ -39,7 +39,7 @@ function fromPath(
   text: string,
 ): Result<Target> {
   const resolved = resolveAttribute(type, base);
-  // Unknown attributes (a custom extension an admin mapped, a typo) are ignored, as POST ignores them.
+  // Unknown attributes (a typo, a name the enterprise extension lacks) are ignored, as POST ignores them.
   if (resolved === undefined) return ok({ kind: 'ignore' });
   if (resolved.custom) return fromCustom(resolved, subName !== undefined || filter !== undefined, text);
   if (subName === undefined) return fromResolved(type, resolved, filter, text);
