@@ -25,7 +25,8 @@ export async function scimErrorOf(scope: ErrorScope, error: unknown): Promise<un
   if (!(error instanceof UniqueViolation)) return error;
   const { entity, field, value } = error;
   const lookup = entity === 'user' ? userNameOwner : displayNameOwner;
-  const owner = await lookup(scope.store, scope.setting.companyId, value);
+  // Inside a transaction PostgreSQL has aborted, no read is possible: the detail then names no setting.
+  const owner = scope.store.db.isTransaction ? undefined : await lookup(scope.store, scope.setting.companyId, value);
   const where = owner && owner.settingId !== scope.setting.id ? `, provisioned by SCIM setting "${owner.settingName}";` : '';
   const why = where ? ` ${field} is unique in a company across all its SCIM settings, ignoring case` : ` (${field} is unique, ignoring case)`;
   return ScimError.conflict(`A ${entity} with ${field} "${value}" already exists in this company${where}${why}`);
