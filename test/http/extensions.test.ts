@@ -115,6 +115,17 @@ for (const kind of storeKinds()) {
       });
     });
 
+    it('keeps, patches and filters a custom extension of a group', async () => {
+      const GX = 'urn:example:custom:2.0:Group';
+      const g = await createGroup(s, { [GX]: { Site: 'Leeds' } });
+      assert.deepEqual(g.schemas, [GROUP_URN, GX]);
+      const res = await s.scim('PATCH', `/scim/v2/Groups/${g.id}`, patchOp({ op: 'replace', path: `${GX}:site`, value: 'York' }));
+      assert.equal(res.status, 204, res.raw);
+      assert.deepEqual((await s.scim('GET', `/scim/v2/Groups/${g.id}`)).body[GX], { site: 'York' });
+      const found = await s.scim('GET', `/scim/v2/Groups?filter=${encodeURIComponent(`${GX}:SITE eq "york"`)}`);
+      assert.deepEqual(found.body.Resources.map((r: { id: string }) => r.id), [g.id]);
+    });
+
     it('reads core attributes nested under the core URN in POST and PUT', async () => {
       const userName = unique('nested');
       const res = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], [USER_URN]: { userName, name: { givenName: 'Ann' } } });
