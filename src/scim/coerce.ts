@@ -5,6 +5,7 @@
 import { booleanish, normaliseManager } from './dialect.ts';
 import { err, ok, type Result } from './errors.ts';
 import { problem } from './problems.ts';
+import { isForbiddenKey } from './text.ts';
 import { findAttr } from './schemas/index.ts';
 import type { AttributeDef, SchemaDef } from './schemas/types.ts';
 import { ENTERPRISE_USER_URN } from './schemas/urns.ts';
@@ -12,10 +13,7 @@ import { ENTERPRISE_USER_URN } from './schemas/urns.ts';
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Attribute names that would reach Object.prototype through naive assignment (STACK.md: scim-patch). */
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-
-export const isForbiddenKey = (key: string): boolean => FORBIDDEN.has(key.trim().toLowerCase());
+export { isForbiddenKey } from './text.ts';
 
 /** The first forbidden key anywhere in a JSON value, so a request carrying one is refused outright.
  *  Iterative, so a deeply nested body cannot exhaust the stack. */

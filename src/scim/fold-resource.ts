@@ -4,7 +4,7 @@
 import { isForbiddenKey, isObject } from './coerce.ts';
 import { foldString, foldsCase } from './fold.ts';
 import type { ScimResource } from './resource.ts';
-import { COMMON_ATTRIBUTES, findAttr, findSchema, schemasOf } from './schemas/index.ts';
+import { COMMON_ATTRIBUTES, findAttr, findSchema, isCustomExtensionUrn, schemasOf } from './schemas/index.ts';
 import type { AttributeDef } from './schemas/types.ts';
 import type { ResourceTypeName } from './schemas/urns.ts';
 
@@ -22,6 +22,19 @@ function foldValue(def: AttributeDef, value: unknown): unknown {
   return foldsCase(def) && typeof value === 'string' ? foldString(value) : value;
 }
 
+/** A custom extension's value (schemas/custom.ts) compares as case-insensitive text by name ignoring case:
+ *  names folded (the SQL reads the path in lower case), strings folded, numbers and booleans as their JSON text. */
+function foldCustom(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(foldCustom);
+  if (isObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) if (!isForbiddenKey(key)) out[foldString(key)] = foldCustom(item);
+    return out;
+  }
+  if (typeof value === 'string') return foldString(value);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+}
+
 export function foldResource(type: ResourceTypeName, resource: ScimResource): ScimResource {
   const { core } = schemasOf(type);
   const out: ScimResource = {};
@@ -35,6 +48,10 @@ export function foldResource(type: ResourceTypeName, resource: ScimResource): Sc
         ext[name] = def ? foldValue(def, item) : item;
       }
       out[key] = ext;
+      continue;
+    }
+    if (isCustomExtensionUrn(type, key)) {
+      out[foldString(key)] = foldCustom(value);
       continue;
     }
     const def = findAttr(core.attributes, key) ?? findAttr(COMMON_ATTRIBUTES, key);

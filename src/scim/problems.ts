@@ -40,6 +40,9 @@ export const problem = {
     ScimError.badRequest('invalidValue', `A "${op}" without a path needs an object value, got ${show(got)}`),
   missingValue: (op: string, path: string) =>
     ScimError.badRequest('invalidValue', `A "${op}" of '${path}' needs a value`),
+  /** A mapping expression (read-path.ts) that names nothing a resource can hold. */
+  unreadable: (expression: string, pos: number, why: string) =>
+    ScimError.badRequest('invalidPath', `Invalid attribute expression "${expression}" at position ${pos}: ${why}`),
   removeWithoutPath: () => ScimError.badRequest('noTarget', 'A "remove" operation needs a path'),
   noTarget: (path: string) => ScimError.badRequest('noTarget', `No value matches '${path}'`),
   readOnly: (label: string) => ScimError.badRequest('mutability', `Attribute '${label}' is readOnly`),

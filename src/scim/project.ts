@@ -9,7 +9,7 @@
 // RFC 7644 §3.9 makes the two parameters mutually exclusive; when a client sends both, `attributes` wins
 // and `excludedAttributes` is ignored, which returns at most what the client asked for.
 import { isForbiddenKey, isObject } from './coerce.ts';
-import { COMMON_ATTRIBUTES, findAttr, findSchema, resolveKey, schemasOf } from './schemas/index.ts';
+import { COMMON_ATTRIBUTES, findAttr, findSchema, isCustomExtensionUrn, resolveKey, schemasOf } from './schemas/index.ts';
 import type { AttributeDef, SchemaDef } from './schemas/types.ts';
 import type { ResourceTypeName } from './schemas/urns.ts';
 
@@ -34,19 +34,28 @@ interface Selection {
   schemas: Set<SchemaDef>;
   whole: Set<AttributeDef>;
   subs: Map<AttributeDef, Set<AttributeDef>>;
+  /** Custom extensions (schemas/custom.ts) named: by lower-cased URN, `true` for the whole extension, else
+   *  the lower-cased attribute names. Their attributes have no definitions to hold in the sets above. */
+  custom: Map<string, true | Set<string>>;
 }
 
 function selectionOf(type: ResourceTypeName, params: ProjectionParams): Selection {
   const attributes = params.attributes?.filter((s) => s.trim() !== '') ?? [];
   const excluded = params.excludedAttributes?.filter((s) => s.trim() !== '') ?? [];
   const mode: Mode = attributes.length > 0 ? 'include' : excluded.length > 0 ? 'exclude' : 'default';
-  const selection: Selection = { mode, schemas: new Set(), whole: new Set(), subs: new Map() };
+  const selection: Selection = { mode, schemas: new Set(), whole: new Set(), subs: new Map(), custom: new Map() };
   for (const name of mode === 'include' ? attributes : mode === 'exclude' ? excluded : []) {
     // `attributes` takes attribute names (RFC 7644 §3.10); Microsoft's SCIM test collection sends
     // `emails[type eq "work"]`. Read such a name as the attribute it filters rather than dropping it.
     const ref = resolveKey(type, name.trim().replace(/\[[^\]]*\]/, ''));
     if (ref === undefined) continue;
-    if (ref.kind === 'schema') {
+    if (ref.kind === 'schema' && ref.custom) {
+      selection.custom.set(ref.schema.id.toLowerCase(), true);
+    } else if (ref.kind === 'attr' && ref.resolved.custom) {
+      const urn = ref.resolved.schema.id.toLowerCase();
+      const names = selection.custom.get(urn) ?? new Set<string>();
+      if (names !== true) selection.custom.set(urn, names.add(ref.resolved.attr.name.toLowerCase()));
+    } else if (ref.kind === 'schema') {
       selection.schemas.add(ref.schema);
     } else if (ref.resolved.sub === undefined) {
       selection.whole.add(ref.resolved.attr);
@@ -140,12 +149,27 @@ function projectWith(type: ResourceTypeName, resource: Record<string, unknown>, 
       if (Object.keys(ext).length > 0) out[key] = ext;
       continue;
     }
+    if (isCustomExtensionUrn(type, key) && isObject(value)) {
+      const ext = projectCustom(value, s.custom.get(key.toLowerCase()), s.mode);
+      if (ext !== undefined) out[key] = ext;
+      continue;
+    }
     const def = findAttr(core.attributes, key) ?? findAttr(COMMON_ATTRIBUTES, key);
     // Keys no schema defines are not ours to hide, except when the client listed what it wants.
     const projected = def ? projectAttribute(def, core, value, s) : s.mode === 'include' ? undefined : value;
     if (projected !== undefined) out[key] = projected;
   }
   return out;
+}
+
+/** A custom extension's attributes are all returned by default (returned "default"); `attributes` and
+ *  `excludedAttributes` pick them by the URN or by URN-qualified name. */
+function projectCustom(value: Record<string, unknown>, named: true | Set<string> | undefined, mode: Mode): Record<string, unknown> | undefined {
+  if (mode === 'default' || (mode === 'exclude' && named === undefined)) return value;
+  if (named === true) return mode === 'include' ? value : undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(value)) if ((named?.has(name.toLowerCase()) ?? false) === (mode === 'include')) out[name] = v;
+  return Object.keys(out).length === 0 ? undefined : out;
 }
 
 /**

@@ -7,3 +7,9 @@ export function unstorable(s: string): string | undefined {
   if (!s.isWellFormed()) return 'a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF)';
   return undefined;
 }
+
+/** Attribute names that would reach Object.prototype through naive assignment (STACK.md: scim-patch): refused
+ *  as keys and attribute names, and as segments of a custom extension URN (schemas/custom.ts). */
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+export const isForbiddenKey = (key: string): boolean => FORBIDDEN.has(key.trim().toLowerCase());

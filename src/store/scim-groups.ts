@@ -1,11 +1,11 @@
 // SCIM Group resources. Members live in scim_group_members, one row each: adding or removing one member is one
 // indexed statement whatever the group's size, and a group read without members never touches that table.
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { ScimError } from '../scim/errors.ts';
 import { foldString } from '../scim/fold.ts';
 import { foldResource, type ScimResource } from '../scim/resource.ts';
 import type { MemberChange } from '../scim/patch/apply.ts';
 import { chunks } from './chunks.ts';
+import { MissingReferences, UniqueViolation } from './errors.ts';
 import { listResources, type ListPage } from './list.ts';
 import { inTransaction, type Store } from './open.ts';
 import { groupColumns } from './sql-dialect.ts';
@@ -54,20 +54,13 @@ function columns(store: Store, g: GroupRecord) {
   };
 }
 
-function uniquenessError(displayName: string): ScimError {
-  return ScimError.conflict(`A group with displayName "${displayName}" already exists in this company (displayName is unique, ignoring case)`);
-}
 
 /** RFC 7644 §3.5.2: an unknown member is an error and nothing is applied. Only users can be members. */
 async function requireUsers(db: Db, companyId: string, ids: readonly string[]): Promise<void> {
   if (!ids.length) return;
   const found = await existingUserIds(db, companyId, ids);
   const missing = ids.filter((id) => !found.has(id));
-  if (missing.length) {
-    const shown = missing.slice(0, 5).map((id) => `"${id}"`).join(', ');
-    const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
-    throw ScimError.badRequest('invalidValue', `Group members must be existing users of this company; no user has id ${shown}${more}`);
-  }
+  if (missing.length) throw new MissingReferences('user', missing);
 }
 
 async function addMembers(db: Db, companyId: string, groupId: string, ids: readonly string[]): Promise<void> {
@@ -111,7 +104,8 @@ async function translateUnique<T>(store: Store, displayName: string, work: () =>
   try {
     return await work();
   } catch (e) {
-    if (store.dialect.isUniqueViolation(e)) throw uniquenessError(displayName);
+    // (company_id, display_name_ci) is the only unique index a group write can hit besides random ids.
+    if (store.dialect.isUniqueViolation(e)) throw new UniqueViolation('group', 'displayName', displayName);
     throw e;
   }
 }
@@ -206,6 +200,18 @@ export async function deleteGroup(store: Store, companyId: string, id: string, e
   if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
   const result = await q.executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/** The SCIM setting that provisioned the company's group with this displayName (folded), for a conflict's
+ *  message; undefined when there is none (any more). */
+export async function displayNameOwner(store: Store, companyId: string, displayName: string): Promise<{ settingId: string; settingName: string } | undefined> {
+  return store.db
+    .selectFrom('scim_groups as g')
+    .innerJoin('scim_settings as s', 's.id', 'g.scim_setting_id')
+    .select(['s.id as settingId', 's.name as settingName'])
+    .where('g.company_id', '=', companyId)
+    .where('g.display_name_ci', '=', foldString(displayName))
+    .executeTakeFirst();
 }
 
 export function listGroups(store: Store, companyId: string, query: ListQuery): Promise<ListPage<GroupRecord>> {

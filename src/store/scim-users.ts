@@ -1,11 +1,11 @@
 // SCIM User resources as the IdP pushed them. The row keeps the resource JSON plus the columns IdPs filter on
 // (userName folded, externalId, active, timestamps) and one row per email, so lookups stay indexed.
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { ScimError } from '../scim/errors.ts';
 import { foldString } from '../scim/fold.ts';
 import { foldResource } from '../scim/resource.ts';
 import type { ScimResource } from '../scim/resource.ts';
 import { chunks } from './chunks.ts';
+import { UniqueViolation } from './errors.ts';
 import { listResources, type ListPage } from './list.ts';
 import { inTransaction, type Store } from './open.ts';
 import { userColumns } from './sql-dialect.ts';
@@ -74,9 +74,8 @@ async function insertEmails(store: Store, db: Db, u: UserRecord): Promise<void> 
   for (const rows of chunks(emailRows(store, u), 5)) await db.insertInto('scim_user_emails').values(rows).execute();
 }
 
-function uniquenessError(userName: string): ScimError {
-  return ScimError.conflict(`A user with userName "${userName}" already exists in this company (userName is unique, ignoring case)`);
-}
+// The one unique index a user write can hit besides the primary key (a random UUID): (company_id, user_name_ci).
+const uniqueness = (userName: string) => new UniqueViolation('user', 'userName', userName);
 
 export async function insertUser(store: Store, u: UserRecord): Promise<void> {
   try {
@@ -88,7 +87,7 @@ export async function insertUser(store: Store, u: UserRecord): Promise<void> {
       await insertEmails(store, tx, u);
     });
   } catch (e) {
-    if (store.dialect.isUniqueViolation(e)) throw uniquenessError(u.userName);
+    if (store.dialect.isUniqueViolation(e)) throw uniqueness(u.userName);
     throw e;
   }
 }
@@ -121,7 +120,7 @@ export async function updateUser(store: Store, u: UserRecord, expectedVersion: n
       return true;
     });
   } catch (e) {
-    if (store.dialect.isUniqueViolation(e)) throw uniquenessError(u.userName);
+    if (store.dialect.isUniqueViolation(e)) throw uniqueness(u.userName);
     throw e;
   }
 }
@@ -159,6 +158,18 @@ export async function existingUserIds(db: Db, companyId: string, ids: readonly s
     for (const r of rows) found.add(r.id);
   }
   return found;
+}
+
+/** The SCIM setting that provisioned the company's user with this userName (folded, as the unique index
+ *  compares it), for a conflict's message; undefined when there is none (any more). */
+export async function userNameOwner(store: Store, companyId: string, userName: string): Promise<{ settingId: string; settingName: string } | undefined> {
+  return store.db
+    .selectFrom('scim_users as u')
+    .innerJoin('scim_settings as s', 's.id', 'u.scim_setting_id')
+    .select(['s.id as settingId', 's.name as settingName'])
+    .where('u.company_id', '=', companyId)
+    .where('u.user_name_ci', '=', foldString(userName))
+    .executeTakeFirst();
 }
 
 export function listUsers(store: Store, companyId: string, query: ListQuery): Promise<ListPage<UserRecord>> {

@@ -3,7 +3,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { JsonPathStep, JsonSource, ResourceColumns, SqlJson } from '../scim/filter/sql.ts';
 
-/** SQLite JSON path: $."urn:…:User"."employeeNumber"[0]. Keys are schema names and URNs (no quotes in them). */
+/** SQLite JSON path: $."urn:…:User"."employeeNumber"[0]. Keys are schema names and URNs (no quotes in them:
+ *  custom extension URNs and names are checked for that, schemas/custom.ts). */
 function sqlitePath(path: readonly JsonPathStep[]): string {
   return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : `."${p}"`)).join('')}`;
 }
@@ -17,6 +18,7 @@ function sqliteRead(doc: JsonSource, path: readonly JsonPathStep[]): RawBuilder<
 
 export const sqliteSql: SqlJson = {
   text: sqliteRead,
+  string: (doc, path) => sql`(CASE WHEN json_type(${doc.ref}, ${sqlitePath(path)}) = 'text' THEN json_extract(${doc.ref}, ${sqlitePath(path)}) END)`,
   number: sqliteRead,
   boolean: sqliteRead,
   elements: (doc, path, alias) => ({
@@ -34,6 +36,7 @@ const pgPath = (path: readonly JsonPathStep[]) => sql`${path.map(String)}::text[
 
 export const postgresSql: SqlJson = {
   text: (doc, path) => sql`(${doc.ref} #>> ${pgPath(path)})`,
+  string: (doc, path) => sql`(CASE WHEN jsonb_typeof(${doc.ref} #> ${pgPath(path)}) = 'string' THEN ${doc.ref} #>> ${pgPath(path)} END)`,
   // Casts are guarded by jsonb_typeof so a stray value can never turn a query into an error.
   number: (doc, path) =>
     sql`(CASE WHEN jsonb_typeof(${doc.ref} #> ${pgPath(path)}) = 'number' THEN (${doc.ref} #>> ${pgPath(path)})::numeric END)`,

@@ -127,7 +127,8 @@ const INVALID: [filter: string, detail: RegExp][] = [
   ['emails[type eq "work" and emails[value eq "x"]]', /nested|position/i],
   ['nosuch eq "x"', /"nosuch"/],
   ['name.nosuch eq "x"', /"name\.nosuch"/],
-  ['urn:example:unknown:1.0:User:x eq "y"', /urn:example:unknown:1\.0:User:x/],
+  // A custom extension of a User (its URN ends in ":User") is filterable; any other unknown URN names nothing.
+  ['urn:example:unknown:1.0:Group:x eq "y"', /urn:example:unknown:1\.0:Group:x/],
   ['password eq "secret"', /password/],
   ['name eq "x"', /complex/],
   ['active gt true', /"gt"/],

@@ -145,7 +145,7 @@ for (const kind of storeKinds()) {
         assert.equal(res.body.title, 'Chief');
       });
 
-      it('ignores readOnly and unknown attributes in the body', async () => {
+      it('ignores readOnly and unknown attributes in the body, and keeps a custom extension', async () => {
         const created = await createUser(s, barbara());
         const res = await s.scim('PUT', `/scim/v2/Users/${created.id}`, {
           ...barbara(),
@@ -157,7 +157,8 @@ for (const kind of storeKinds()) {
           'urn:example:custom:2.0:User': { badge: '42' },
         });
         assert.equal(res.status, 200, res.raw);
-        assert.deepEqual(res.body, { ...created, meta: res.body.meta });
+        const custom = 'urn:example:custom:2.0:User';
+        assert.deepEqual(res.body, { ...created, schemas: [...created.schemas, custom], [custom]: { badge: '42' }, meta: res.body.meta });
         assert.equal(res.body.meta.created, created.meta.created);
         assert.equal(res.body.meta.resourceType, 'User');
         assert.equal((await s.scim('GET', `/scim/v2/Users/chosen-by-client`)).status, 404);

@@ -199,8 +199,8 @@ const rows: Row[] = [
     expected: user({ userName: 'a', [ENT]: { department: 'B' } }, true),
   },
   {
-    name: 'ignores unknown attributes and unknown extensions',
-    body: { userName: 'a', favouriteColour: 'blue', 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User': { tag: '701984' } },
+    name: 'ignores unknown attributes and unknown URNs that are no custom extension of a User',
+    body: { userName: 'a', favouriteColour: 'blue', 'urn:scim:schemas:core:1.0:User': { tag: '1' }, 'urn:example:custom:2.0:Group': { tag: '2' } },
     expected: user({ userName: 'a' }),
   },
   {

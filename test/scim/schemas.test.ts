@@ -149,7 +149,9 @@ describe('resolveKey', () => {
     ['a URN-qualified key', `${ENTERPRISE_USER_URN}:employeeNumber`, 'EnterpriseUser(ext):employeeNumber'],
     ['a URN-qualified dotted key', `${ENTERPRISE_USER_URN}:manager.value`, 'EnterpriseUser(ext):manager.value'],
     ['a core URN-qualified key', `${USER_URN}:userName`, 'User:userName'],
-    ['an unknown extension key', 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:tag', undefined],
+    ['a custom extension key to a custom string attribute', 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:tag', '(ext):tag'],
+    ['an unknown URN that is no extension of a User to nothing', 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:Group:tag', undefined],
+    ['an unknown core URN to nothing', 'urn:scim:schemas:core:1.0:User:userName', undefined],
   ];
   for (const [name, key, expected] of rows) {
     it(`resolves ${name}`, () => {

@@ -14,6 +14,7 @@ import { StoreBusyError } from '../../store/sqlite-writer.ts';
 import type { JobNote } from '../projection/note.ts';
 import { etagMatches, type Preconditions, type ScimContext } from './context.ts';
 import { logFailure, logWrite, type JobSubject } from './job-log.ts';
+import { scimErrorOf } from './store-errors.ts';
 
 export interface StoredRecord {
   id: string;
@@ -89,8 +90,9 @@ async function write<T>(ctx: ScimContext, subject: JobSubject, work: (tx: Store)
     });
   } catch (e) {
     if (e instanceof StoreBusyError) throw new ScimError(503, undefined, 'The database is busy with another writer; retry the request shortly', 1);
-    await logFailure(ctx, subject, e);
-    throw e;
+    const error = await scimErrorOf(ctx, e);
+    await logFailure(ctx, subject, error);
+    throw error;
   }
 }
 

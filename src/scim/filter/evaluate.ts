@@ -25,6 +25,10 @@ export function getAttribute(obj: unknown, name: string): unknown {
   return undefined;
 }
 
+/** A custom attribute's value as the text it compares as: numbers and booleans by their JSON text. */
+const customText = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+
 const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** RFC 7644 §3.4.2.2 pr: "has a non-empty value, or … a non-empty node for complex attributes". */
@@ -99,6 +103,12 @@ class Evaluator {
   /** The values `r` reaches in `root` (a resource, or with `outer` an element of outer's attribute), flattened. */
   private values(r: ResolvedAttr, root: Json, outer: AttrPath | undefined): unknown[] {
     if (outer) return list(getAttribute(root, r.sub?.name ?? ''));
+    if (r.custom) {
+      // A custom extension attribute is one string (schemas/custom.ts): an array or an object matches nothing.
+      const top = getAttribute(getAttribute(root, r.schema.id), r.attr.name);
+      const text = customText(r.sub ? getAttribute(top, r.sub.name) : top);
+      return text === undefined ? [] : [text];
+    }
     const container = r.extension ? getAttribute(root, r.schema.id) : root;
     const top = list(getAttribute(container, r.attr.name));
     const sub = r.sub;

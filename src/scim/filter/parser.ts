@@ -13,11 +13,10 @@ import { ScimError, err, ok, type Result } from '../errors.ts';
 import type { AttrPath, CompareOp, Filter, Literal, PatchPath } from './ast.ts';
 import { SCIM_LIMITS } from '../limits.ts';
 import { tokenize, type Token } from './lexer.ts';
+import { isForbiddenKey } from '../text.ts';
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 const OPERATOR_LIST = 'eq, ne, co, sw, ew, gt, ge, lt, le, pr';
-/** Prototype-pollution guard: code downstream may index objects with these names. */
-const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 /** RFC 7643 §2.1 ATTRNAME, plus the "$ref" sub-attribute RFC 7643 §2.4 defines. */
 const ATTRNAME = /^\$?[A-Za-z][A-Za-z0-9_-]*$/;
 /** RFC 8259 §6 number. */
@@ -48,7 +47,8 @@ const isWord = (t: Token, ...words: string[]): boolean => t.kind === 'word' && w
 /** Checks one attribute or sub-attribute name found at `pos`. */
 function checkName(name: string, pos: number): void {
   if (name === '') throw new Failure(pos, 'expected an attribute name');
-  if (FORBIDDEN_NAMES.has(name.toLowerCase())) throw new Failure(pos, `"${name}" is not allowed as an attribute name`);
+  // Prototype-pollution guard: code downstream may index objects with these names.
+  if (isForbiddenKey(name)) throw new Failure(pos, `"${name}" is not allowed as an attribute name`);
   if (!ATTRNAME.test(name)) {
     throw new Failure(pos, `"${name}" is not an attribute name (a letter, then letters, digits, "-" or "_")`);
   }

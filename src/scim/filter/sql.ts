@@ -24,6 +24,8 @@ export interface JsonSource {
 export interface SqlJson {
   /** The JSON string at `path` inside `doc` as SQL text; NULL when absent. An empty path reads `doc` itself. */
   text(doc: JsonSource, path: readonly JsonPathStep[]): RawBuilder<unknown>;
+  /** The JSON string at `path` as SQL text; NULL when absent or any other JSON type. */
+  string(doc: JsonSource, path: readonly JsonPathStep[]): RawBuilder<unknown>;
   /** The JSON number at `path` as an SQL number; NULL when absent or not a number. */
   number(doc: JsonSource, path: readonly JsonPathStep[]): RawBuilder<unknown>;
   /** The JSON boolean at `path` as an SQL boolean (0/1 on SQLite); NULL when absent or not a boolean. */
@@ -105,6 +107,11 @@ export function topKey(r: ResolvedAttr): string {
 }
 export function columnKey(r: ResolvedAttr): string {
   return r.sub ? `${topKey(r)}.${r.sub.name.toLowerCase()}` : topKey(r);
+}
+/** Where resource_ci holds a custom extension attribute: under folded names, its value folded text
+ *  (fold-resource.ts), so the path as written in the filter finds it whatever case the IdP sent. */
+function customPath(r: ResolvedAttr): JsonPathStep[] {
+  return [r.schema.id, r.attr.name, ...(r.sub ? [r.sub.name] : [])].map(foldString);
 }
 function basePath(r: ResolvedAttr): JsonPathStep[] {
   return r.extension ? [r.schema.id, r.attr.name] : [r.attr.name];
@@ -192,6 +199,7 @@ class Compiler {
       return this.comparison(sql.ref(spec.column), def, op, lit, spec.folded === true);
     }
     if (scope.kind === 'element') return this.json(scope.doc, [sub], def, op, lit);
+    if (r.custom) return this.comparison(this.d.string(this.doc(true), customPath(r)), def, op, lit, true);
 
     const c = this.ctx.columns;
     const spec = c.columns[columnKey(r)];
@@ -299,7 +307,9 @@ class Compiler {
     const c = this.ctx.columns;
     const spec = c.columns[columnKey(target)];
     let value: RawBuilder<unknown>;
-    if (spec && spec.absentAs === undefined) {
+    if (target.custom) {
+      value = this.d.string(this.doc(true), customPath(target));
+    } else if (spec && spec.absentAs === undefined) {
       value = sql.ref(`${c.alias}.${spec.column}`);
     } else {
       const unsortable = c.children[topKey(target)]?.onlyColumns ?? (spec ? undefined : c.notStored?.[topKey(target)]);

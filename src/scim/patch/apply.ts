@@ -63,6 +63,13 @@ function readOperations(body: unknown): Result<Operation[]> {
   return ok(operations);
 }
 
+/** The key of `obj` equal to `name` ignoring case (custom extension URNs and names keep the case sent). */
+function keyLike(obj: Record<string, unknown>, name: string): string | undefined {
+  if (Object.hasOwn(obj, name)) return name;
+  const lower = name.toLowerCase();
+  return Object.keys(obj).find((k) => k.toLowerCase() === lower);
+}
+
 class Run {
   readonly members = new MemberChanges();
   private readonly work = new PatchWork();
@@ -89,7 +96,12 @@ class Run {
         return ok(undefined);
       }
       case 'schema':
+        if (target.custom) return this.customExtension(op, target.schema.id, raw);
         return this.schema(op, target.schema, target.extension, raw, target.text);
+      case 'custom':
+        if (op !== 'remove' && !hasValue) return err(problem.missingValue(op, target.text));
+        this.customAttribute(op, target.urn, target.name, raw);
+        return ok(undefined);
       case 'attr':
         if (op !== 'remove' && !hasValue) return err(problem.missingValue(op, target.text));
         return applyToAttribute(this.type, this.resource, target, op, raw, this.work);
@@ -107,16 +119,52 @@ class Run {
     return this.values(op, raw, schema);
   }
 
+  /** A whole custom extension (schemas/custom.ts): remove (or a replace with null) drops it; add/replace set
+   *  each attribute of the object, the others stay. */
+  customExtension(op: PatchOpName, urn: string, raw: unknown): Result<void> {
+    if (op === 'remove' || raw === null) {
+      const key = keyLike(this.resource, urn);
+      if (key !== undefined && op !== 'add') delete this.resource[key];
+      return ok(undefined);
+    }
+    if (!isObject(raw)) return err(problem.wrongType(urn, 'an object', raw));
+    for (const [name, value] of Object.entries(raw)) this.customAttribute(op, urn, name, value);
+    return ok(undefined);
+  }
+
+  /** A custom attribute is singular: add and replace set it, remove and null unassign it. The name takes the
+   *  case of this request; an extension left empty goes. parseResource then cleans the value as in a POST. */
+  customAttribute(op: PatchOpName, urn: string, name: string, raw: unknown): void {
+    const key = keyLike(this.resource, urn);
+    const found = key === undefined ? undefined : this.resource[key];
+    const holder = isObject(found) ? found : undefined;
+    const existing = holder && keyLike(holder, name);
+    if (existing !== undefined) delete holder![existing];
+    if (op !== 'remove' && raw !== null) {
+      if (holder) holder[name] = raw;
+      else this.resource[urn] = { [name]: raw };
+    } else if (holder && Object.keys(holder).length === 0) {
+      delete this.resource[key!];
+    }
+  }
+
   /**
    * A path-less add/replace (RFC 7644 §3.5.2.1, §3.5.2.3): each key of the value is applied as if it were
    * the path. Keys may be plain, dotted or URN-qualified (Entra aadOptscim062020, idp-requests §1.8).
    * Members are touched only when the value names them: a rename must not empty a group (langwatch #7131).
+   * Attributes nested under the core URN are applied first, so a top-level key wins, as in a POST body.
    */
   values(op: PatchOpName, value: Record<string, unknown>, within?: SchemaDef): Result<void> {
+    const targets: Array<[Target, unknown]> = [];
     for (const [key, raw] of Object.entries(value)) {
       const target = targetOfKey(this.type, within === undefined ? key : `${within.id}:${key}`);
       if (!target.ok) return target;
-      const applied = this.target(op, target.value, raw, true, false);
+      const t = target.value;
+      if (t.kind === 'schema' && !t.extension) targets.unshift([t, raw]);
+      else targets.push([t, raw]);
+    }
+    for (const [t, raw] of targets) {
+      const applied = this.target(op, t, raw, true, false);
       if (!applied.ok) return applied;
     }
     return ok(undefined);

@@ -3,13 +3,20 @@ import { err, ok, type Result } from '../errors.ts';
 import type { AttrPath, Filter } from '../filter/ast.ts';
 import { parsePath } from '../filter/parser.ts';
 import { problem } from '../problems.ts';
-import { findAttr, resolveAttribute, resolveKey } from '../schemas/index.ts';
+import { findAttr, resolveAttribute, resolveKey, type KeyRef } from '../schemas/index.ts';
 import type { ResolvedAttr } from '../schemas/types.ts';
 import type { ResourceTypeName } from '../schemas/urns.ts';
 import type { Target } from './types.ts';
 import { checkValueFilter } from './value-filter.ts';
 
+/** A custom extension attribute is one value kept as sent: nothing inside it can be addressed for writing. */
+function fromCustom(r: ResolvedAttr, part: boolean, text: string): Result<Target> {
+  if (!part) return ok({ kind: 'custom', urn: r.schema.id, name: r.attr.name, text });
+  return err(problem.invalidPath(text, `names a part of '${r.attr.name}', an attribute of an extension this server does not define; replace '${r.schema.id}:${r.attr.name}' as a whole`));
+}
+
 function fromResolved(type: ResourceTypeName, r: ResolvedAttr, filter: Filter | undefined, text: string): Result<Target> {
+  if (r.custom) return fromCustom(r, r.sub !== undefined || filter !== undefined, text);
   const { attr, sub } = r;
   if (type === 'Group' && !r.extension && attr.name === 'members') return ok({ kind: 'members', filter, sub, text });
   if (attr.mutability === 'readOnly' || sub?.mutability === 'readOnly') return ok({ kind: 'readOnly', text });
@@ -32,8 +39,9 @@ function fromPath(
   text: string,
 ): Result<Target> {
   const resolved = resolveAttribute(type, base);
-  // Unknown attributes (a custom extension an admin mapped, a typo) are ignored, as POST ignores them.
+  // Unknown attributes (a typo, a name the enterprise extension lacks) are ignored, as POST ignores them.
   if (resolved === undefined) return ok({ kind: 'ignore' });
+  if (resolved.custom) return fromCustom(resolved, subName !== undefined || filter !== undefined, text);
   if (subName === undefined) return fromResolved(type, resolved, filter, text);
   if (resolved.attr.type !== 'complex') {
     return err(problem.invalidPath(text, `names a sub-attribute, but '${resolved.attr.name}' has none`));
@@ -42,11 +50,15 @@ function fromPath(
   return sub === undefined ? ok({ kind: 'ignore' }) : fromResolved(type, { ...resolved, sub }, filter, text);
 }
 
+function schemaTarget(ref: Extract<KeyRef, { kind: 'schema' }>, text: string): Target {
+  return { kind: 'schema', schema: ref.schema, extension: ref.extension, ...(ref.custom ? { custom: true } : {}), text };
+}
+
 /** The target of an operation's `path`. */
 export function targetOfPath(type: ResourceTypeName, text: string): Result<Target> {
   // A bare schema URN: the parser would read "…:2.0:User" as URN "…:2.0" plus attribute "User".
   const whole = resolveKey(type, text.trim());
-  if (whole?.kind === 'schema') return ok({ kind: 'schema', schema: whole.schema, extension: whole.extension, text });
+  if (whole?.kind === 'schema') return ok(schemaTarget(whole, text));
   const parsed = parsePath(text);
   if (!parsed.ok) return parsed;
   const { path, valueFilter, subAfterFilter } = parsed.value;
@@ -63,6 +75,6 @@ export function targetOfKey(type: ResourceTypeName, key: string): Result<Target>
   if (key.includes('[')) return targetOfPath(type, key);
   const ref = resolveKey(type, key);
   if (ref === undefined) return ok({ kind: 'ignore' });
-  if (ref.kind === 'schema') return ok({ kind: 'schema', schema: ref.schema, extension: ref.extension, text: key });
+  if (ref.kind === 'schema') return ok(schemaTarget(ref, key));
   return fromResolved(type, ref.resolved, undefined, key);
 }

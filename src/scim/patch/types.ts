@@ -34,8 +34,11 @@ export interface AttrTarget {
 
 export type Target =
   | AttrTarget
-  /** A whole schema named by its URN, e.g. path "urn:…:enterprise:2.0:User". */
-  | { kind: 'schema'; schema: SchemaDef; extension: boolean; text: string }
+  /** A whole schema named by its URN, e.g. path "urn:…:enterprise:2.0:User"; `custom` for an extension this
+   *  server does not define (schemas/custom.ts), whose schema lists no attributes. */
+  | { kind: 'schema'; schema: SchemaDef; extension: boolean; custom?: true; text: string }
+  /** One attribute of a custom extension, "urn:…:CompanyName:2.0:User:country": set and removed as a whole. */
+  | { kind: 'custom'; urn: string; name: string; text: string }
   /** A Group's members: applied as MemberChange, never to the resource. */
   | { kind: 'members'; filter?: Filter; sub?: AttributeDef; text: string }
   /** Read-only (id, meta, groups): 400 mutability through a path, ignored inside a path-less value. */

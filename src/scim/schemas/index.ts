@@ -2,6 +2,7 @@
 // (RFC 7643 §2.1, RFC 7644 §3.10); what is returned is always the canonical definition.
 import type { AttrPath } from '../filter/ast.ts';
 import { COMMON_ATTRIBUTES } from './common.ts';
+import { customSchema, isCustomExtensionUrn, resolveCustom } from './custom.ts';
 import { ENTERPRISE_USER_SCHEMA } from './enterprise-user.ts';
 import { GROUP_SCHEMA } from './group.ts';
 import type { AttributeDef, ResolvedAttr, ResourceTypeDef, SchemaDef } from './types.ts';
@@ -10,6 +11,7 @@ import { ENTERPRISE_USER_URN, GROUP_URN, USER_URN, type ResourceTypeName } from 
 
 export { COMMON_ATTRIBUTES, ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA };
 export * from './urns.ts';
+export { isCustomExtensionUrn, splitCustomKey } from './custom.ts';
 
 /** Every schema published under /Schemas (RFC 7644 §4), in publishing order. */
 export const SCHEMAS: readonly SchemaDef[] = [USER_SCHEMA, GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA];
@@ -70,12 +72,14 @@ function topLevel(schema: SchemaDef, core: boolean, name: string): AttributeDef 
 /**
  * Resolves an attribute reference for a resource type. A URN-qualified path looks only in that schema;
  * an unqualified name looks in the core schema (and the common attributes) first, then the extensions.
+ * A path under a custom extension URN (schemas/custom.ts) resolves to a custom string attribute.
  */
 export function resolveAttribute(type: ResourceTypeName, path: AttrPath): ResolvedAttr | undefined {
   const { core, extensions } = schemasOf(type);
   let found: { schema: SchemaDef; attr: AttributeDef } | undefined;
   if (path.uri !== undefined) {
     const schema = findSchema(type, path.uri);
+    if (schema === undefined) return resolveCustom(type, path);
     const attr = schema && topLevel(schema, schema === core, path.attr);
     if (schema && attr) found = { schema, attr };
   } else {
@@ -94,9 +98,10 @@ export function resolveAttribute(type: ResourceTypeName, path: AttrPath): Resolv
   return sub ? { schema: found.schema, extension, attr: found.attr, sub } : undefined;
 }
 
-/** What a body key, a path-less PATCH value key or an `attributes` entry names. */
+/** What a body key, a path-less PATCH value key or an `attributes` entry names. `custom` marks a whole
+ *  custom extension (schemas/custom.ts), whose schema has no attribute definitions. */
 export type KeyRef =
-  | { kind: 'schema'; schema: SchemaDef; extension: boolean }
+  | { kind: 'schema'; schema: SchemaDef; extension: boolean; custom?: true }
   | { kind: 'attr'; resolved: ResolvedAttr };
 
 /**
@@ -116,8 +121,17 @@ export function resolveKey(type: ResourceTypeName, key: string): KeyRef | undefi
       break;
     }
   }
-  // An unknown URN (a custom extension we do not define) names nothing.
-  if (uri === undefined && rest.includes(':')) return undefined;
+  if (uri === undefined && rest.includes(':')) {
+    // A custom extension by its URN, unless the part before the last colon is one already
+    // ("urn:…:2.0:User:User" is the attribute "User"). Any other unknown URN names nothing.
+    const colon = key.lastIndexOf(':');
+    if (isCustomExtensionUrn(type, key) && !isCustomExtensionUrn(type, key.slice(0, colon))) {
+      return { kind: 'schema', schema: customSchema(key), extension: true, custom: true };
+    }
+    uri = key.slice(0, colon);
+    rest = key.slice(colon + 1);
+    if (!isCustomExtensionUrn(type, uri)) return undefined;
+  }
   const dot = rest.indexOf('.');
   const path: AttrPath =
     dot < 0 ? { attr: rest } : { attr: rest.slice(0, dot), sub: rest.slice(dot + 1) };

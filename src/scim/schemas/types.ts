@@ -41,6 +41,8 @@ export interface ResolvedAttr {
   schema: SchemaDef;
   /** True when the schema is an extension (attributes live under the URN key in the resource). */
   extension: boolean;
+  /** An attribute of an extension Roster does not define (schemas/custom.ts): a singular string, kept as pushed. */
+  custom?: true;
   attr: AttributeDef;
   sub?: AttributeDef;
 }

@@ -1,0 +1,26 @@
+// The store's own errors: what went wrong in data terms, nothing of any protocol. Each surface maps them
+// to its shape (SCIM: provisioning/scim/store-errors.ts; the CLI and admin API: their own).
+
+/** A write would give a second row the same value of a unique column (userName, displayName), compared
+ *  as the index compares it (folded). `value` is the value the write tried, as given. */
+export class UniqueViolation extends Error {
+  constructor(
+    readonly entity: 'user' | 'group',
+    readonly field: string,
+    readonly value: string,
+  ) {
+    super(`A ${entity} with ${field} "${value}" already exists`);
+    this.name = 'UniqueViolation';
+  }
+}
+
+/** A write names rows that do not exist (group members that are no users of the company). */
+export class MissingReferences extends Error {
+  constructor(
+    readonly entity: 'user',
+    readonly ids: readonly string[],
+  ) {
+    super(`No ${entity} has id ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}`);
+    this.name = 'MissingReferences';
+  }
+}
