@@ -12,6 +12,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 import pg from 'pg';
 import { createCompany } from '../src/directory/companies.ts';
+import { CLI_ACTOR } from '../src/directory/audit.ts';
 import { createScimSetting } from '../src/provisioning/scim-settings.ts';
 import { openStore } from '../src/store/open.ts';
 import { PATCH_OP_URN } from '../src/scim/schemas/urns.ts';
@@ -656,7 +657,7 @@ async function main(): Promise<void> {
   const target = await prepareTarget();
   // The tenant, through the same code the CLI uses (it also runs the migrations).
   const store = await openStore(target.url);
-  const company = await createCompany(store, { name: 'Bench Corp' });
+  const company = await createCompany(store, { name: 'Bench Corp' }, CLI_ACTOR);
   const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Bench IdP' });
   await store.close();
   const seeder = await target.seeder({ companyId: company.id, settingId: setting.id });

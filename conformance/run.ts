@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import newman from 'newman';
 import pg from 'pg';
 import { createCompany } from '../src/directory/companies.ts';
+import { CLI_ACTOR } from '../src/directory/audit.ts';
 import { createScimSetting } from '../src/provisioning/scim-settings.ts';
 import { openStore } from '../src/store/open.ts';
 import { runRunscope, type RunscopeTest } from './runscope.ts';
@@ -65,7 +66,7 @@ export function parseExpectedFailures(markdown: string): Map<string, string> {
 async function seedTenant(databaseUrl: string): Promise<string> {
   const store = await openStore(databaseUrl);
   try {
-    const company = await createCompany(store, { name: 'Conformance' });
+    const company = await createCompany(store, { name: 'Conformance' }, CLI_ACTOR);
     const { token } = await createScimSetting(store, { companyId: company.id, name: 'Conformance suites', syncGroups: true });
     return token;
   } finally {

@@ -1,44 +1,88 @@
+// Companies (tenants) as admins manage them: names unique ignoring case, the licence, allowed domains and
+// the company's language. Every change is audited with its old and new values.
 import { randomUUID } from 'node:crypto';
-import { findCompany, insertCompany, type CompanyRow } from '../store/companies.ts';
+import { appendAudit } from '../store/audit-log.ts';
+import { findCompany, findCompanyByName, insertCompany, listCompanies, updateCompany, type CompanyRow, type CompanyWithUsage } from '../store/companies.ts';
 import { inTransaction, type Store } from '../store/open.ts';
+import type { Actor } from './audit.ts';
 import { AdminError } from './errors.ts';
+import { newId } from './ids.ts';
+import { canonicalLanguage } from './language.ts';
 
-export interface NewCompany {
-  name: string;
-  licenseLimit?: number;
+export interface CompanyChange {
+  name?: string;
+  /** null: no limit. */
+  licenseLimit?: number | null;
   licenseEnforce?: boolean;
   allowedDomains?: string[];
+  /** null: English. */
+  language?: string | null;
 }
 
 // A DNS name: labels of letters, digits and hyphens, at least one dot, no scheme or path.
 const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
-export async function createCompany(store: Store, input: NewCompany, now = new Date()): Promise<CompanyRow> {
-  const name = input.name.trim();
+/** The company's settings as given, checked; `current` supplies what the change leaves alone. */
+function checked(change: CompanyChange, current: CompanyRow): CompanyRow {
+  const name = (change.name ?? current.name).trim();
   if (!name) throw new AdminError('invalid', 'Company name must not be empty');
-  if (input.licenseLimit !== undefined && (!Number.isSafeInteger(input.licenseLimit) || input.licenseLimit < 0)) {
-    throw new AdminError('invalid', `Licence limit must be a whole number ≥ 0, got ${input.licenseLimit}`);
+  const licenseLimit = change.licenseLimit === undefined ? current.licenseLimit : change.licenseLimit;
+  if (licenseLimit !== null && (!Number.isSafeInteger(licenseLimit) || licenseLimit < 0)) {
+    throw new AdminError('invalid', `Licence limit must be a whole number ≥ 0, got ${licenseLimit}`);
   }
-  if (input.licenseEnforce && input.licenseLimit === undefined) {
-    throw new AdminError('invalid', 'Enforcing the licence needs a licence limit (--license-limit N)');
-  }
-  const allowedDomains = [...new Set((input.allowedDomains ?? []).map((d) => d.trim().toLowerCase()).filter(Boolean))];
+  const licenseEnforce = change.licenseEnforce ?? current.licenseEnforce;
+  if (licenseEnforce && licenseLimit === null) throw new AdminError('invalid', 'Enforcing the licence needs a licence limit (--license-limit N)');
+  const allowedDomains = [...new Set((change.allowedDomains ?? current.allowedDomains).map((d) => d.trim().toLowerCase()).filter(Boolean))];
   const bad = allowedDomains.find((d) => !DOMAIN.test(d));
   if (bad) throw new AdminError('invalid', `"${bad}" is not a domain name (expected something like example.com)`);
-  const company: CompanyRow = {
-    id: randomUUID(),
-    name,
-    licenseLimit: input.licenseLimit ?? null,
-    licenseEnforce: input.licenseEnforce ?? false,
-    allowedDomains,
-    createdAt: now.toISOString(),
-  };
-  await inTransaction(store, (tx) => insertCompany(tx, company));
+  let language = change.language === undefined ? current.language : change.language;
+  if (language !== null) {
+    const canonical = canonicalLanguage(language);
+    if (!canonical) throw new AdminError('invalid', `"${language}" is not a language tag (BCP 47 or ISO 639-1, e.g. en, de, pt-BR)`);
+    language = canonical;
+  }
+  return { ...current, name, licenseLimit, licenseEnforce, allowedDomains, language };
+}
+
+async function requireFreeName(store: Store, name: string, self?: string): Promise<void> {
+  const taken = await findCompanyByName(store, name);
+  if (taken && taken.id !== self) throw new AdminError('conflict', `A company named "${taken.name}" already exists (${taken.id})`);
+}
+
+const audited = (c: CompanyRow) => ({
+  name: c.name,
+  licenseLimit: c.licenseLimit,
+  licenseEnforce: c.licenseEnforce,
+  allowedDomains: c.allowedDomains,
+  language: c.language,
+});
+
+export async function createCompany(store: Store, input: CompanyChange & { name: string }, actor: Actor, now = new Date()): Promise<CompanyRow> {
+  const blank: CompanyRow = { id: randomUUID(), name: input.name, licenseLimit: null, licenseEnforce: false, allowedDomains: [], language: null, createdAt: now.toISOString() };
+  const company = checked(input, blank);
+  return inTransaction(store, async (tx) => {
+    await requireFreeName(tx, company.name);
+    await insertCompany(tx, company);
+    await appendAudit(tx, { id: newId(now.getTime()), companyId: company.id, at: company.createdAt, ...actor, entity: 'company', entityId: company.id, operation: 'create', oldValue: null, newValue: audited(company) });
+    return company;
+  });
+}
+
+export async function updateCompanySettings(store: Store, id: string, change: CompanyChange, actor: Actor, now = new Date()): Promise<CompanyWithUsage> {
+  return inTransaction(store, async (tx) => {
+    const before = await requireCompany(tx, id);
+    const after = checked(change, before);
+    if (after.name !== before.name) await requireFreeName(tx, after.name, id);
+    await updateCompany(tx, after);
+    await appendAudit(tx, { id: newId(now.getTime()), companyId: id, at: now.toISOString(), ...actor, entity: 'company', entityId: id, operation: 'update', oldValue: audited(before), newValue: audited(after) });
+    return { ...before, ...after };
+  });
+}
+
+export async function requireCompany(store: Store, id: string): Promise<CompanyWithUsage> {
+  const company = await findCompany(store, id);
+  if (!company) throw new AdminError('notFound', `No company with id ${id} (roster company list shows them)`);
   return company;
 }
 
-export async function requireCompany(store: Store, id: string): Promise<CompanyRow> {
-  const company = await findCompany(store, id);
-  if (!company) throw new AdminError('notFound', `No company with id ${id}`);
-  return company;
-}
+export { listCompanies };

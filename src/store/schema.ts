@@ -18,6 +18,8 @@ export interface CompaniesTable {
   language: ColumnType<string | null, string | null | undefined, string | null>;
   active_users: ColumnType<number, number | undefined, number>;
   license_exceeded_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The name folded: names are unique per installation, ignoring case. */
+  name_ci: string;
 }
 
 export interface ScimSettingsTable {

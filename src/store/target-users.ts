@@ -36,7 +36,7 @@ export interface TargetUserRow extends TargetUserFields {
   updatedAt: string;
 }
 
-function toRow(store: Store, r: Selectable<TargetUsersTable>): TargetUserRow {
+export function toTargetUserRow(store: Store, r: Selectable<TargetUsersTable>): TargetUserRow {
   return {
     id: r.id,
     companyId: r.company_id,
@@ -125,13 +125,13 @@ export async function findTargetUser(store: Store, companyId: string, id: string
   let q = store.db.selectFrom('target_users').selectAll().where('company_id', '=', companyId).where('id', '=', id);
   if (options.forUpdate && store.dialect.lockRows) q = q.forUpdate();
   const row = await q.executeTakeFirst();
-  return row && toRow(store, row);
+  return row && toTargetUserRow(store, row);
 }
 
 /** The live target user projected from a SCIM resource (the unique scim_user_id index). */
 export async function findTargetUserByScimId(store: Store, scimUserId: string): Promise<TargetUserRow | undefined> {
   const row = await store.db.selectFrom('target_users').selectAll().where('scim_user_id', '=', scimUserId).executeTakeFirst();
-  return row && toRow(store, row);
+  return row && toTargetUserRow(store, row);
 }
 
 /**
@@ -154,7 +154,7 @@ export async function findMatchingTargetUsers(
   const seen = new Set<string>();
   return rows
     .filter((r) => !seen.has(r.id) && seen.add(r.id))
-    .map((r) => toRow(store, r))
+    .map((r) => toTargetUserRow(store, r))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 

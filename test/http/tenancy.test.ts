@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/http/app.ts';
 import { DEFAULT_BODY_LIMIT, DEFAULT_SCIM_RATE_LIMIT } from '../../src/config.ts';
 import { createCompany } from '../../src/directory/companies.ts';
+import { CLI_ACTOR } from '../../src/directory/audit.ts';
 import { createScimSetting, revokeScimToken, rotateScimToken } from '../../src/provisioning/scim-settings.ts';
 import { hashToken } from '../../src/provisioning/tokens.ts';
 import { startServer, type TestServer } from '../support/app.ts';
@@ -175,7 +176,7 @@ for (const kind of storeKinds()) {
           logStream: { write: (line) => void lines.push(line) },
         });
         try {
-          const company = await createCompany(store, { name: 'Logged' });
+          const company = await createCompany(store, { name: 'Logged' }, CLI_ACTOR);
           const { token, setting } = await createScimSetting(store, { companyId: company.id, name: 'Entra ID' });
           const wrong = `rst_${'Z'.repeat(43)}`;
           const userName = 'jane.private@logged.example';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { createCompany } from '../../src/directory/companies.ts';
+import { CLI_ACTOR } from '../../src/directory/audit.ts';
 import { openStore } from '../../src/store/open.ts';
 import { StoreBusyError } from '../../src/store/sqlite-writer.ts';
 import { startServer, type TestServer } from '../support/app.ts';
@@ -63,7 +64,7 @@ describe('A SQLite write while another process holds the write lock', () => {
     const released = holdLock(150);
     const waitsBefore = { ...s.store.stats.busyWaits! };
     const started = Date.now();
-    const write = createCompany(s.store, { name: 'Waited' });
+    const write = createCompany(s.store, { name: 'Waited' }, CLI_ACTOR);
     const stall = await longestStall(write);
     await released;
     const company = await write;
@@ -78,7 +79,7 @@ describe('A SQLite write while another process holds the write lock', () => {
   it('gives up with StoreBusyError after totalMs, having written nothing', async () => {
     const released = holdLock(LOCK_WAIT.totalMs + 300);
     const started = Date.now();
-    await assert.rejects(createCompany(s.store, { name: 'Never' }), StoreBusyError);
+    await assert.rejects(createCompany(s.store, { name: 'Never' }, CLI_ACTOR), StoreBusyError);
     const waited = Date.now() - started;
     await released;
     assert.ok(waited >= LOCK_WAIT.totalMs - 60 && waited < LOCK_WAIT.totalMs + 200, `gave up after ${waited} ms`);

@@ -4,6 +4,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
 import { DEFAULT_BODY_LIMIT, type Config } from '../../src/config.ts';
 import { createCompany } from '../../src/directory/companies.ts';
+import { CLI_ACTOR } from '../../src/directory/audit.ts';
 import { createScimSetting } from '../../src/provisioning/scim-settings.ts';
 import type { Store } from '../../src/store/open.ts';
 import type { StoreKind } from './stores.ts';
@@ -66,7 +67,7 @@ export async function startServer(kind: StoreKind, options: ServerOptions = {}):
     statsFlushIntervalMs: options.statsFlushIntervalMs ?? 10,
   });
   const tenant = async (name: string) => {
-    const company = await createCompany(store, { name });
+    const company = await createCompany(store, { name }, CLI_ACTOR);
     const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Entra ID' });
     return { token, companyId: company.id, settingId: setting.id };
   };

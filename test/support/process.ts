@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createCompany } from '../../src/directory/companies.ts';
+import { CLI_ACTOR } from '../../src/directory/audit.ts';
 import { createScimSetting } from '../../src/provisioning/scim-settings.ts';
 import { openStore } from '../../src/store/open.ts';
 
@@ -193,7 +194,7 @@ export function roster(args: string[], env: Record<string, string> = {}, cwd = t
 export async function seedTenant(databaseUrl: string, name = 'Acme'): Promise<{ companyId: string; settingId: string; token: string }> {
   const store = await openStore(databaseUrl);
   try {
-    const company = await createCompany(store, { name });
+    const company = await createCompany(store, { name }, CLI_ACTOR);
     const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Entra ID' });
     return { companyId: company.id, settingId: setting.id, token };
   } finally {

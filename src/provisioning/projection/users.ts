@@ -3,6 +3,7 @@
 // values, the groups the rules choose, and a sentence for the job log. In test mode nothing is written and
 // the sentence says what would have changed.
 import { ScimError } from '../../scim/errors.ts';
+import { foldString } from '../../scim/fold.ts';
 import { findCompany } from '../../store/companies.ts';
 import { changeActiveUsers, licenceUsage } from '../../store/licence.ts';
 import type { Store } from '../../store/open.ts';
@@ -117,12 +118,11 @@ async function ownUserOrAdoptable(tx: Store, ctx: ScimContext, record: UserRecor
 async function syncGroups(tx: Store, ctx: ScimContext, userId: string, wanted: ProjectedUser['groups'], at: string): Promise<string[]> {
   const { companyId, id: settingId } = ctx.setting;
   const ours = (await membershipsOf(tx, userId)).filter((m) => (m.origin === 'rule' || m.origin === 'setting') && m.settingId === settingId);
-  const fold = (s: string) => s.normalize('NFC').toLowerCase();
-  const wantedNames = new Set(wanted.map((g) => fold(g.name)));
-  const leaving = ours.filter((m) => !wantedNames.has(fold(m.groupName)));
+  const wantedNames = new Set(wanted.map((g) => foldString(g.name)));
+  const leaving = ours.filter((m) => !wantedNames.has(foldString(m.groupName)));
   await removeMemberships(tx, userId, leaving.map((m) => m.groupId));
-  const present = new Set(ours.map((m) => fold(m.groupName)));
-  const joining = wanted.filter((g) => !present.has(fold(g.name)));
+  const present = new Set(ours.map((m) => foldString(m.groupName)));
+  const joining = wanted.filter((g) => !present.has(foldString(g.name)));
   for (const g of joining) {
     const group = await ensureGroup(tx, { companyId, name: g.name, source: g.origin, settingId, now: at });
     await addMemberships(tx, companyId, [{ groupId: group.id, targetUserId: userId, origin: g.origin, settingId }]);

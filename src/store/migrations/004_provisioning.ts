@@ -1,6 +1,7 @@
 // The platform's own model beside the SCIM resources: target users, custom fields and their values, target
 // groups and their members, the job log, the audit log, long-running jobs, and where the server can be reached.
 import { sql, type Kysely } from 'kysely';
+import { foldString } from '../../scim/fold.ts';
 import type { StoreDialect } from '../dialect.ts';
 
 export async function up(db: Kysely<any>, d: StoreDialect): Promise<void> {
@@ -9,6 +10,16 @@ export async function up(db: Kysely<any>, d: StoreDialect): Promise<void> {
   await db.schema.alterTable('companies').addColumn('language', 'text').execute();
   await db.schema.alterTable('companies').addColumn('active_users', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('companies').addColumn('license_exceeded_at', 'text').execute();
+  // Company names are unique ignoring case, folded in JavaScript as everywhere (scim/fold.ts). Companies are
+  // few; one created under an existing name before this migration keeps its name, and its id keeps it unique.
+  await db.schema.alterTable('companies').addColumn('name_ci', d.binaryTextType).execute();
+  const seen = new Set<string>();
+  for (const c of await db.selectFrom('companies').select(['id', 'name']).orderBy('created_at').orderBy('id').execute()) {
+    const folded = foldString(c.name);
+    await db.updateTable('companies').set({ name_ci: seen.has(folded) ? `${folded} ${c.id}` : folded }).where('id', '=', c.id).execute();
+    seen.add(folded);
+  }
+  await db.schema.createIndex('companies_name').on('companies').column('name_ci').unique().execute();
   // A setting's resources in id order, for re-deriving its target users after a rules change.
   await db.schema.createIndex('scim_users_setting').on('scim_users').columns(['scim_setting_id', 'id']).execute();
   await db.schema.createIndex('scim_groups_setting').on('scim_groups').columns(['scim_setting_id', 'id']).execute();

@@ -1,0 +1,166 @@
+// The target-user directory as an admin reads it: a page of users with their custom values, groups and
+// source, and one user with its job-log history. Every read is an index range (store/target-user-reads.ts).
+import { effectiveLanguage } from '../provisioning/rules/preferred-language.ts';
+import { findCompany, type CompanyRow } from '../store/companies.ts';
+import { customFieldNamed, customFieldsOf } from '../store/custom-fields.ts';
+import { jobLogOfTargetUser, type JobLogEntry } from '../store/job-log.ts';
+import type { Store } from '../store/open.ts';
+import { listScimSettings } from '../store/scim-settings.ts';
+import { groupNamed } from '../store/target-groups.ts';
+import { customValuesOfUsers, emailsOf, groupNamesOfUsers, pageTargetUsers } from '../store/target-user-reads.ts';
+import { emailDomain, findTargetUser, type TargetUserRow } from '../store/target-users.ts';
+import { requireCompany } from './companies.ts';
+import { AdminError } from './errors.ts';
+
+/** Mail goes only to the company's allowed domains, when it has set any; subdomains only when listed. */
+export function isDeliverable(email: string, allowedDomains: readonly string[]): boolean {
+  return allowedDomains.length === 0 || allowedDomains.includes(emailDomain(email));
+}
+
+export const MAX_PAGE = 1000;
+export const DEFAULT_PAGE = 100;
+
+export interface TargetUserQuery {
+  companyId: string;
+  email?: string;
+  /** A group's name, ignoring case. */
+  group?: string;
+  active?: boolean;
+  /** A SCIM setting's id: the users it provisions. */
+  source?: string;
+  /** `NAME=VALUE`: users whose custom field NAME holds VALUE, ignoring case. */
+  field?: string;
+  limit?: number;
+  /** The id of the last user of the previous page. */
+  after?: string;
+}
+
+export interface TargetUserJson {
+  id: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  active: boolean;
+  department: string | null;
+  title: string | null;
+  phone: string | null;
+  timezone: string | null;
+  /** The user's own language, else the company's, else English. */
+  preferredLanguage: string;
+  /** The target user the manager reference resolved to, else the raw reference, else null. */
+  manager: { id: string; email: string } | string | null;
+  customFields: Record<string, string>;
+  groups: string[];
+  source: { kind: string; settingId: string | null; settingName: string | null };
+  deliverable: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Rows of one page turned into what an admin reads: a fixed number of queries per page, whatever its size. */
+async function present(store: Store, company: CompanyRow, rows: TargetUserRow[]): Promise<TargetUserJson[]> {
+  const ids = rows.map((r) => r.id);
+  const [values, groups, managers, fields, settings] = await Promise.all([
+    customValuesOfUsers(store, ids),
+    groupNamesOfUsers(store, ids),
+    emailsOf(store, rows.flatMap((r) => (r.managerId ? [r.managerId] : []))),
+    customFieldsOf(store, company.id),
+    listScimSettings(store, company.id),
+  ]);
+  const fieldName = new Map(fields.map((f) => [f.id, f.name]));
+  const settingName = new Map(settings.map((s) => [s.id, s.name]));
+  return rows.map((r) => {
+    const managerEmail = r.managerId ? managers.get(r.managerId) : undefined;
+    return {
+      id: r.id,
+      email: r.email,
+      firstName: r.firstName,
+      lastName: r.lastName,
+      active: r.active,
+      department: r.department,
+      title: r.title,
+      phone: r.phone,
+      timezone: r.timezone,
+      preferredLanguage: effectiveLanguage(r.preferredLanguage, company.language),
+      manager: r.managerId && managerEmail ? { id: r.managerId, email: managerEmail } : r.managerValue,
+      customFields: Object.fromEntries([...(values.get(r.id) ?? new Map<string, string>())].map(([id, v]) => [fieldName.get(id) ?? id, v])),
+      groups: groups.get(r.id) ?? [],
+      source: { kind: r.sourceKind, settingId: r.settingId, settingName: r.settingId ? (settingName.get(r.settingId) ?? null) : null },
+      deliverable: isDeliverable(r.email, company.allowedDomains),
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+    };
+  });
+}
+
+export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise<TargetUserJson[]> {
+  const company = await requireCompany(store, q.companyId);
+  const limit = q.limit ?? DEFAULT_PAGE;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new AdminError('invalid', `--limit must be from 1 to ${MAX_PAGE}, got ${limit}`);
+  let groupId: string | undefined;
+  if (q.group !== undefined) {
+    const group = await groupNamed(store, company.id, q.group);
+    // An unknown group is a typo, not an empty page.
+    if (!group || group.deletedAt) throw new AdminError('notFound', `The company has no group named "${q.group}" (roster group list --company ${company.id})`);
+    groupId = group.id;
+  }
+  let field: { fieldId: string; value: string } | undefined;
+  if (q.field !== undefined) {
+    const eq = q.field.indexOf('=');
+    if (eq <= 0) throw new AdminError('invalid', `--field expects NAME=VALUE (a custom field's name and a value), got "${q.field}"`);
+    const def = await customFieldNamed(store, company.id, q.field.slice(0, eq).trim());
+    if (!def) throw new AdminError('notFound', `The company has no custom field named "${q.field.slice(0, eq).trim()}" (roster custom-field list --company ${company.id})`);
+    field = { fieldId: def.id, value: q.field.slice(eq + 1).trim() };
+  }
+  const rows = await pageTargetUsers(store, {
+    companyId: company.id,
+    limit,
+    ...(q.email !== undefined ? { email: q.email.trim() } : {}),
+    ...(groupId !== undefined ? { groupId } : {}),
+    ...(q.active !== undefined ? { active: q.active } : {}),
+    ...(q.source !== undefined ? { settingId: q.source } : {}),
+    ...(field !== undefined ? { field } : {}),
+    ...(q.after !== undefined ? { afterId: q.after } : {}),
+  });
+  return present(store, company, rows);
+}
+
+export interface JobLogJson {
+  id: string;
+  at: string;
+  settingId: string | null;
+  idp: string | null;
+  operation: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  userName: string | null;
+  targetUserId: string | null;
+  outcome: string;
+  status: number | null;
+  detail: string | null;
+}
+
+export const jobLogJson = (e: JobLogEntry): JobLogJson => ({
+  id: e.id,
+  at: e.at,
+  settingId: e.settingId,
+  idp: e.idp,
+  operation: e.operation,
+  resourceType: e.resourceType,
+  resourceId: e.resourceId,
+  userName: e.userName,
+  targetUserId: e.targetUserId,
+  outcome: e.outcome,
+  status: e.status,
+  detail: e.detail,
+});
+
+/** One live target user of any company, with its latest job-log rows (newest first). */
+export async function showTargetUser(store: Store, id: string, historyLimit = 100): Promise<TargetUserJson & { jobLog: JobLogJson[] }> {
+  const row = await store.db.selectFrom('target_users').select('company_id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  const company = row && (await findCompany(store, row.company_id));
+  const user = company && (await findTargetUser(store, company.id, id));
+  if (!company || !user) throw new AdminError('notFound', `No target user with id ${id}`);
+  const [shown] = await present(store, company, [user]);
+  return { ...shown!, jobLog: (await jobLogOfTargetUser(store, id, historyLimit)).map(jobLogJson) };
+}

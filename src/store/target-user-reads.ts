@@ -1,0 +1,79 @@
+// Reading the target-user directory a page at a time. Every filter is an index range walked in id order
+// (ids are time-ordered), so the first page and a page a million rows deep cost the same: the cursor is the
+// last id seen, never an offset.
+import { sql } from 'kysely';
+import { foldString } from '../scim/fold.ts';
+import { chunks } from './chunks.ts';
+import type { Store } from './open.ts';
+import { toTargetUserRow, type TargetUserRow } from './target-users.ts';
+
+export interface TargetUserFilter {
+  companyId: string;
+  email?: string;
+  groupId?: string;
+  active?: boolean;
+  settingId?: string;
+  /** A custom field's value, compared ignoring case. */
+  field?: { fieldId: string; value: string };
+  afterId?: string;
+  limit: number;
+}
+
+export async function pageTargetUsers(store: Store, f: TargetUserFilter): Promise<TargetUserRow[]> {
+  const { db, dialect } = store;
+  let q = db.selectFrom('target_users as u').selectAll('u').where('u.company_id', '=', f.companyId).where('u.deleted_at', 'is', null);
+  // Group and field filters walk their own index (group_id, target_user_id) / (field_id, value_ci,
+  // target_user_id) in user-id order and join each hit to its user by primary key.
+  if (f.groupId !== undefined) q = q.innerJoin('target_group_members as m', 'm.target_user_id', 'u.id').where('m.group_id', '=', f.groupId);
+  if (f.field !== undefined) {
+    q = q.innerJoin('target_user_fields as v', 'v.target_user_id', 'u.id').where('v.field_id', '=', f.field.fieldId).where('v.value_ci', '=', foldString(f.field.value));
+  }
+  const order = f.groupId !== undefined ? 'm.target_user_id' : f.field !== undefined ? 'v.target_user_id' : 'u.id';
+  if (f.email !== undefined) q = q.where('u.email_ci', '=', foldString(f.email));
+  if (f.active !== undefined) q = q.where('u.active', '=', dialect.toBool(f.active));
+  if (f.settingId !== undefined) q = q.where('u.scim_setting_id', '=', f.settingId);
+  if (f.afterId !== undefined) q = q.where(sql.ref(order), '>', f.afterId);
+  const rows = await q.orderBy(sql.ref(order)).limit(f.limit).execute();
+  return rows.map((r) => toTargetUserRow(store, r));
+}
+
+/** Custom values of a page of users: user id → field id → value. */
+export async function customValuesOfUsers(store: Store, ids: readonly string[]): Promise<Map<string, Map<string, string>>> {
+  const found = new Map<string, Map<string, string>>();
+  for (const chunk of chunks(ids, 1)) {
+    const rows = await store.db.selectFrom('target_user_fields').select(['target_user_id', 'field_id', 'value']).where('target_user_id', 'in', chunk).execute();
+    for (const r of rows) {
+      let values = found.get(r.target_user_id);
+      if (!values) found.set(r.target_user_id, (values = new Map()));
+      values.set(r.field_id, r.value);
+    }
+  }
+  return found;
+}
+
+/** Group names of a page of users, in name order: user id → names. */
+export async function groupNamesOfUsers(store: Store, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  for (const chunk of chunks(ids, 1)) {
+    const rows = await store.db
+      .selectFrom('target_group_members as m')
+      .innerJoin('target_groups as g', 'g.id', 'm.group_id')
+      .select(['m.target_user_id', 'g.name'])
+      .where('m.target_user_id', 'in', chunk)
+      .where('g.deleted_at', 'is', null)
+      .orderBy('g.name_ci')
+      .execute();
+    for (const r of rows) found.set(r.target_user_id, [...(found.get(r.target_user_id) ?? []), r.name]);
+  }
+  return found;
+}
+
+/** Emails of the managers a page of users resolved to: id → email. */
+export async function emailsOf(store: Store, ids: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const chunk of chunks([...new Set(ids)], 1)) {
+    const rows = await store.db.selectFrom('target_users').select(['id', 'email']).where('id', 'in', chunk).where('deleted_at', 'is', null).execute();
+    for (const r of rows) found.set(r.id, r.email);
+  }
+  return found;
+}
