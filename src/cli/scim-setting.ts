@@ -11,6 +11,9 @@ import {
   type ScimSettingRow,
 } from '../provisioning/scim-settings.ts';
 import { scimSettingStatus, type ScimSettingStatus } from '../provisioning/scim-request-stats.ts';
+import { CLI_ACTOR } from '../directory/audit.ts';
+import { deleteScimSetting, updateScimSetting, type SettingChange } from '../provisioning/scim-setting-rules.ts';
+import { CliFailure } from './output.ts';
 import { collect, run } from './run.ts';
 
 /** The URL an IdP is given: PUBLIC_URL when set, else this machine as the server would listen on it. */
@@ -31,6 +34,7 @@ function settingJson(config: Config, s: ScimSettingRow) {
     groupName: s.groupName,
     groupBy: s.groupBy,
     syncGroups: s.syncGroups,
+    testMode: s.testMode,
     createdAt: s.createdAt,
     rotatedAt: s.rotatedAt,
     revokedAt: s.revokedAt,
@@ -52,6 +56,34 @@ const RATE_LIMIT_HELP = "requests per second for this setting's token: a whole n
 const rateLimitText = (s: ScimSettingRow) =>
   s.rateLimit === null ? 'the server default (SCIM_RATE_LIMIT)' : s.rateLimit === 0 ? 'unlimited' : `${s.rateLimit} requests per second`;
 
+interface UpdateFlags {
+  name?: string;
+  map?: string[];
+  clearMaps?: boolean;
+  /** Commander: a string for --group-name N, false for --no-group-name, undefined when neither is given. */
+  groupName?: string | boolean;
+  groupBy?: string | boolean;
+  syncGroups?: boolean;
+  testMode?: boolean;
+  rateLimit?: number | 'default';
+}
+
+/** Only what the admin named changes. */
+function settingChange(o: UpdateFlags): SettingChange {
+  if (o.map && o.clearMaps) throw new CliFailure('invalid', '--map and --clear-maps contradict each other: --map alone replaces every mapping');
+  const optional = (v: string | boolean | undefined) => (typeof v === 'string' ? v : v === false ? null : undefined);
+  const groupName = optional(o.groupName);
+  const groupBy = optional(o.groupBy);
+  return {
+    ...(o.name !== undefined ? { name: o.name } : {}),
+    ...(o.map ? { mappings: o.map } : o.clearMaps ? { mappings: [] } : {}),
+    ...(groupName !== undefined ? { groupName } : {}),
+    ...(groupBy !== undefined ? { groupBy } : {}),
+    ...(o.syncGroups !== undefined ? { syncGroups: o.syncGroups } : {}),
+    ...(o.testMode !== undefined ? { testMode: o.testMode } : {}),
+  };
+}
+
 export function registerScimSettingCommands(program: Command): void {
 const setting = program.command('scim-setting').description('SCIM settings: the token and rules one IdP uses');
   setting
@@ -63,8 +95,9 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .option('--group-name <name>', 'platform group that provisioned users join')
     .option('--group-by <field>', 'group users by the value of this field')
     .option('--sync-groups', 'synchronise groups with the identity provider')
+    .option('--test-mode', 'answer the IdP as usual but change no target user; the job log says what would change')
     .option('--rate-limit <n>', RATE_LIMIT_HELP, rateLimit)
-    .action((o: { company: string; name: string; map: string[]; groupName?: string; groupBy?: string; syncGroups?: boolean; rateLimit?: number | 'default' }) =>
+    .action((o: { company: string; name: string; map: string[]; groupName?: string; groupBy?: string; syncGroups?: boolean; testMode?: boolean; rateLimit?: number | 'default' }) =>
       run(async (store, config) => {
         const { setting: s, token } = await createScimSetting(store, {
           companyId: o.company,
@@ -73,6 +106,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
           ...(o.groupName !== undefined ? { groupName: o.groupName } : {}),
           ...(o.groupBy !== undefined ? { groupBy: o.groupBy } : {}),
           syncGroups: Boolean(o.syncGroups),
+          testMode: Boolean(o.testMode),
           rateLimit: limitOf(o.rateLimit),
         });
         const shown = { ...settingJson(config, s), token };
@@ -97,12 +131,39 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     );
   setting
     .command('update <id>')
-    .description("Change a setting; the token's new rate limit applies from its next request, on every server instance")
-    .requiredOption('--rate-limit <n>', RATE_LIMIT_HELP, rateLimit)
-    .action((id: string, o: { rateLimit: number | 'default' }) =>
+    .description("Change a setting's name, rules or rate limit. A change of rules re-derives its target users as a job (roster job show)")
+    .option('--name <name>', 'new name (1–30 characters, unique in the company)')
+    .option('--map <FIELD=EXPR>', 'replace the mappings with these (repeatable)', collect)
+    .option('--clear-maps', 'remove every mapping')
+    .option('--group-name <name>', 'platform group that provisioned users join')
+    .option('--no-group-name', 'no target group')
+    .option('--group-by <field>', 'group users by the value of this field')
+    .option('--no-group-by', 'no grouping by value')
+    .option('--sync-groups', 'synchronise groups with the identity provider')
+    .option('--no-sync-groups', 'stop synchronising groups')
+    .option('--test-mode', 'change no target user from now on; the job log says what would change')
+    .option('--no-test-mode', 'leave test mode: the current state of every resource is applied')
+    .option('--rate-limit <n>', RATE_LIMIT_HELP, rateLimit)
+    .action((id: string, o: UpdateFlags) =>
       run(async (store, config) => {
-        const s = await setScimRateLimit(store, id, limitOf(o.rateLimit));
-        return { json: settingJson(config, s), text: `Rate limit of ${s.name} (${s.id}): ${rateLimitText(s)}` };
+        const change = settingChange(o);
+        if (!Object.keys(change).length && o.rateLimit === undefined) throw new CliFailure('invalid', 'Nothing to change: give at least one option (roster scim-setting update --help)');
+        let s: ScimSettingRow | undefined;
+        let jobId: string | null = null;
+        if (Object.keys(change).length) ({ setting: s, jobId } = await updateScimSetting(store, id, change, CLI_ACTOR));
+        if (o.rateLimit !== undefined) s = await setScimRateLimit(store, id, limitOf(o.rateLimit));
+        const lines = [`Updated SCIM setting ${s!.name} (${s!.id}); rate limit: ${rateLimitText(s!)}`];
+        if (jobId) lines.push(`Re-deriving its target users as job ${jobId} (roster job show ${jobId})`);
+        return { json: { ...(await settingJson(config, s!)), jobId }, text: lines.join('\n') };
+      }),
+    );
+  setting
+    .command('delete <id>')
+    .description('Delete the setting: its token stops working; its target users and groups are kept and become manually managed')
+    .action((id: string) =>
+      run(async (store, config) => {
+        const s = await deleteScimSetting(store, id, CLI_ACTOR);
+        return { json: await settingJson(config, s), text: `Deleted SCIM setting ${s.name} (${s.id}); its target users are now managed by hand` };
       }),
     );
   setting

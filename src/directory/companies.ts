@@ -57,14 +57,14 @@ const audited = (c: CompanyRow) => ({
   language: c.language,
 });
 
-export async function createCompany(store: Store, input: CompanyChange & { name: string }, actor: Actor, now = new Date()): Promise<CompanyRow> {
+export async function createCompany(store: Store, input: CompanyChange & { name: string }, actor: Actor, now = new Date()): Promise<CompanyWithUsage> {
   const blank: CompanyRow = { id: randomUUID(), name: input.name, licenseLimit: null, licenseEnforce: false, allowedDomains: [], language: null, createdAt: now.toISOString() };
   const company = checked(input, blank);
   return inTransaction(store, async (tx) => {
     await requireFreeName(tx, company.name);
     await insertCompany(tx, company);
     await appendAudit(tx, { id: newId(now.getTime()), companyId: company.id, at: company.createdAt, ...actor, entity: 'company', entityId: company.id, operation: 'create', oldValue: null, newValue: audited(company) });
-    return company;
+    return { ...company, activeUsers: 0, licenseExceededAt: null };
   });
 }
 

@@ -8,10 +8,7 @@ import { appendAudit } from '../store/audit-log.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import { deleteSettingHandingOver, updateSettingRules, type SettingRulesChange } from '../store/scim-settings.ts';
 import { queueRederive } from './rederive.ts';
-import { listCustomFields } from '../directory/custom-fields.ts';
-import type { FieldMapping } from '../store/scim-settings.ts';
-import { validateRules } from './rules/grouping.ts';
-import { parseMapping, requireScimSetting, type ScimSettingRow } from './scim-settings.ts';
+import { checkedRules, requireScimSetting, type ScimSettingRow } from './scim-settings.ts';
 
 export interface SettingChange {
   name?: string;
@@ -32,30 +29,6 @@ export const rulesOf = (s: ScimSettingRow) => ({
   syncGroups: s.syncGroups,
   testMode: s.testMode,
 });
-
-/** The product's limit (Keepnet's API: 1–30 characters). */
-export const MAX_SETTING_NAME = 30;
-
-/**
- * A setting's name and rules, checked against what the company really has: mapped fields must be platform
- * fields or existing custom fields, expressions must name something a User can hold, grouping must name
- * department or a text custom field. `mappings` undefined keeps `current`.
- */
-export async function checkedRules(
-  store: Store,
-  companyId: string,
-  input: { name: string; mappings: string[] | undefined; groupName: string | null | undefined; groupBy: string | null | undefined; current: FieldMapping[] },
-): Promise<{ name: string; mappings: FieldMapping[]; groupName: string | null; groupBy: string | null }> {
-  const name = input.name.trim();
-  if (!name) throw new AdminError('invalid', 'SCIM setting name must not be empty');
-  if ([...name].length > MAX_SETTING_NAME) throw new AdminError('invalid', `SCIM setting name must be at most ${MAX_SETTING_NAME} characters, got ${[...name].length}`);
-  const mappings = input.mappings === undefined ? input.current : input.mappings.map(parseMapping);
-  const groupName = input.groupName?.trim() || null;
-  const groupBy = input.groupBy?.trim() || null;
-  const checked = validateRules({ mappings, groupName, groupBy }, await listCustomFields(store, companyId));
-  if (!checked.ok) throw new AdminError('invalid', checked.problems.join('; '));
-  return { name, mappings, groupName, groupBy };
-}
 
 const RULES: (keyof ScimSettingRow)[] = ['mappings', 'groupName', 'groupBy', 'syncGroups'];
 

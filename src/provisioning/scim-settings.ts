@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { parsePath } from '../scim/filter/parser.ts';
 import { AdminError } from '../directory/errors.ts';
 import { requireCompany } from '../directory/companies.ts';
+import { listCustomFields } from '../directory/custom-fields.ts';
+import { validateRules } from './rules/grouping.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import {
   findScimSetting,
@@ -26,6 +28,8 @@ export interface NewScimSetting {
   groupName?: string;
   groupBy?: string;
   syncGroups?: boolean;
+  /** Answer SCIM as usual but change no target user; the job log says what would have changed. */
+  testMode?: boolean;
   /** Requests per second for this setting's token; null or absent = the server default, 0 = unlimited. */
   rateLimit?: number | null;
 }
@@ -47,17 +51,43 @@ export function parseMapping(text: string): FieldMapping {
   return { field, expression };
 }
 
+/** The product's limit (Keepnet's API: 1–30 characters). */
+export const MAX_SETTING_NAME = 30;
+
+/**
+ * A setting's name and rules, checked against what the company really has: mapped fields must be platform
+ * fields or existing custom fields, expressions must name something a User can hold, grouping must name
+ * department or a text custom field. `mappings` undefined keeps `current`.
+ */
+export async function checkedRules(
+  store: Store,
+  companyId: string,
+  input: { name: string; mappings: string[] | undefined; groupName: string | null | undefined; groupBy: string | null | undefined; current: FieldMapping[] },
+): Promise<{ name: string; mappings: FieldMapping[]; groupName: string | null; groupBy: string | null }> {
+  const name = input.name.trim();
+  if (!name) throw new AdminError('invalid', 'SCIM setting name must not be empty');
+  if ([...name].length > MAX_SETTING_NAME) throw new AdminError('invalid', `SCIM setting name must be at most ${MAX_SETTING_NAME} characters, got ${[...name].length}`);
+  const mappings = input.mappings === undefined ? input.current : input.mappings.map(parseMapping);
+  const groupName = input.groupName?.trim() || null;
+  const groupBy = input.groupBy?.trim() || null;
+  const checked = validateRules({ mappings, groupName, groupBy }, await listCustomFields(store, companyId));
+  if (!checked.ok) throw new AdminError('invalid', checked.problems.join('; '));
+  return { name, mappings, groupName, groupBy };
+}
+
 export async function createScimSetting(
   store: Store,
   input: NewScimSetting,
   now = new Date(),
 ): Promise<{ setting: ScimSettingRow; token: string }> {
   await requireCompany(store, input.companyId);
-  const name = input.name.trim();
-  if (!name) throw new AdminError('invalid', 'SCIM setting name must not be empty');
-  const mappings = (input.mappings ?? []).map(parseMapping);
-  const duplicate = mappings.find((m, i) => mappings.findIndex((n) => n.field === m.field) !== i);
-  if (duplicate) throw new AdminError('invalid', `Field "${duplicate.field}" is mapped twice`);
+  const { name, mappings, groupName, groupBy } = await checkedRules(store, input.companyId, {
+    name: input.name,
+    mappings: input.mappings ?? [],
+    groupName: input.groupName,
+    groupBy: input.groupBy,
+    current: [],
+  });
   const rateLimit = checkedRateLimit(input.rateLimit ?? null);
   const issued = issueToken();
   const setting: ScimSettingRow = {
@@ -66,14 +96,14 @@ export async function createScimSetting(
     name,
     tokenPrefix: issued.prefix,
     mappings,
-    groupName: input.groupName?.trim() || null,
-    groupBy: input.groupBy?.trim() || null,
+    groupName,
+    groupBy,
     syncGroups: input.syncGroups ?? false,
     createdAt: now.toISOString(),
     rotatedAt: null,
     revokedAt: null,
     rateLimit,
-    testMode: false,
+    testMode: input.testMode ?? false,
   };
   try {
     await inTransaction(store, (tx) => insertScimSetting(tx, setting, issued.hash));

@@ -143,14 +143,12 @@ export async function findMatchingTargetUsers(
   companyId: string,
   match: { externalId: string | null; email: string },
 ): Promise<TargetUserRow[]> {
-  const emailCi = foldString(match.email);
-  const byEmail = store.db.selectFrom('target_users').selectAll().where('company_id', '=', companyId).where('email_ci', '=', emailCi).where('deleted_at', 'is', null).limit(10);
-  const rows = await (match.externalId === null
-    ? byEmail
-    : byEmail.unionAll(
-        store.db.selectFrom('target_users').selectAll().where('company_id', '=', companyId).where('external_id', '=', match.externalId).where('deleted_at', 'is', null).limit(10),
-      )
-  ).execute();
+  const live = () => store.db.selectFrom('target_users').selectAll().where('company_id', '=', companyId).where('deleted_at', 'is', null).limit(10);
+  // Two indexed reads rather than a UNION: SQLite allows no LIMIT inside a compound SELECT's arms.
+  const rows = [
+    ...(await live().where('email_ci', '=', foldString(match.email)).execute()),
+    ...(match.externalId === null ? [] : await live().where('external_id', '=', match.externalId).execute()),
+  ];
   const seen = new Set<string>();
   return rows
     .filter((r) => !seen.has(r.id) && seen.add(r.id))

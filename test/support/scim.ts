@@ -32,7 +32,7 @@ export function assertScimError(res: Response, status: number, scimType?: string
 }
 
 export async function createUser(s: TestServer, body: Record<string, unknown> = {}): Promise<any> {
-  const res = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: unique('user'), ...body });
+  const res = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: `${unique('user')}@example.com`, ...body });
   assert.equal(res.status, 201, res.raw);
   return res.body;
 }
