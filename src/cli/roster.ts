@@ -3,6 +3,7 @@
 // Each command family registers itself from its own module.
 import { Command, CommanderError } from 'commander';
 import { registerCompanyCommands } from './company.ts';
+import { registerDirectoryCommands } from './directory.ts';
 import { CliFailure, EXIT_CODES_HELP, printFailure } from './output.ts';
 import { json } from './run.ts';
 import { registerScimSettingCommands } from './scim-setting.ts';
@@ -19,6 +20,7 @@ const program = new Command('roster')
 
 registerCompanyCommands(program);
 registerScimSettingCommands(program);
+registerDirectoryCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,7 +8,7 @@ import type { Store } from '../store/open.ts';
 import { listScimSettings } from '../store/scim-settings.ts';
 import { groupNamed } from '../store/target-groups.ts';
 import { customValuesOfUsers, emailsOf, groupNamesOfUsers, pageTargetUsers } from '../store/target-user-reads.ts';
-import { emailDomain, findTargetUser, type TargetUserRow } from '../store/target-users.ts';
+import { companyOfTargetUser, emailDomain, findTargetUser, type TargetUserRow } from '../store/target-users.ts';
 import { requireCompany } from './companies.ts';
 import { AdminError } from './errors.ts';
 
@@ -155,12 +155,17 @@ export const jobLogJson = (e: JobLogEntry): JobLogJson => ({
   detail: e.detail,
 });
 
-/** One live target user of any company, with its latest job-log rows (newest first). */
-export async function showTargetUser(store: Store, id: string, historyLimit = 100): Promise<TargetUserJson & { jobLog: JobLogJson[] }> {
-  const row = await store.db.selectFrom('target_users').select('company_id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-  const company = row && (await findCompany(store, row.company_id));
+/** One live target user of any company, as lists show it. */
+export async function getTargetUser(store: Store, id: string): Promise<TargetUserJson> {
+  const companyId = await companyOfTargetUser(store, id);
+  const company = companyId === undefined ? undefined : await findCompany(store, companyId);
   const user = company && (await findTargetUser(store, company.id, id));
-  if (!company || !user) throw new AdminError('notFound', `No target user with id ${id}`);
+  if (!company || !user || user.deletedAt) throw new AdminError('notFound', `No target user with id ${id}`);
   const [shown] = await present(store, company, [user]);
-  return { ...shown!, jobLog: (await jobLogOfTargetUser(store, id, historyLimit)).map(jobLogJson) };
+  return shown!;
+}
+
+/** The user with its latest job-log rows (newest first). */
+export async function showTargetUser(store: Store, id: string, historyLimit = 100): Promise<TargetUserJson & { jobLog: JobLogJson[] }> {
+  return { ...(await getTargetUser(store, id)), jobLog: (await jobLogOfTargetUser(store, id, historyLimit)).map(jobLogJson) };
 }

@@ -9,7 +9,7 @@ import { appendAudit } from '../store/audit-log.ts';
 import { changeActiveUsers, licenceUsage } from '../store/licence.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import { findScimSetting } from '../store/scim-settings.ts';
-import { findTargetUser, insertTargetUser, softDeleteTargetUser, updateTargetUser, type TargetUserFields, type TargetUserRow } from '../store/target-users.ts';
+import { companyOfTargetUser, findTargetUser, insertTargetUser, softDeleteTargetUser, updateTargetUser, type TargetUserFields, type TargetUserRow } from '../store/target-users.ts';
 import { requireCompany } from '../directory/companies.ts';
 import { normaliseEmail } from './rules/email-address.ts';
 import { resolveTimezone } from './rules/timezone.ts';
@@ -96,9 +96,10 @@ export async function createManualUser(store: Store, companyId: string, input: M
 }
 
 /** The live user, if an admin may change it: not deleted, not owned by a SCIM setting. */
-async function requireEditable(tx: Store, companyId: string, id: string): Promise<TargetUserRow> {
-  const user = await findTargetUser(tx, companyId, id, { forUpdate: true });
-  if (!user || user.deletedAt) throw new AdminError('notFound', `No target user with id ${id} in this company`);
+async function requireEditable(tx: Store, id: string): Promise<TargetUserRow> {
+  const companyId = await companyOfTargetUser(tx, id);
+  const user = companyId === undefined ? undefined : await findTargetUser(tx, companyId, id, { forUpdate: true });
+  if (!user || user.deletedAt) throw new AdminError('notFound', `No target user with id ${id}`);
   if (user.sourceKind === 'scim') {
     const setting = user.settingId ? await findScimSetting(tx, user.settingId) : undefined;
     throw new AdminError('conflict', `Target user ${user.email} is managed by SCIM setting "${setting?.name ?? user.settingId}"; change it in the identity provider`);
@@ -106,9 +107,10 @@ async function requireEditable(tx: Store, companyId: string, id: string): Promis
   return user;
 }
 
-export async function updateManualUser(store: Store, companyId: string, id: string, input: ManualUserInput, actor: Actor, now = new Date()): Promise<TargetUserRow> {
+export async function updateManualUser(store: Store, id: string, input: ManualUserInput, actor: Actor, now = new Date()): Promise<TargetUserRow> {
   return inTransaction(store, async (tx) => {
-    const before = await requireEditable(tx, companyId, id);
+    const before = await requireEditable(tx, id);
+    const { companyId } = before;
     const fields = fieldsFrom(input, before);
     const at = now.toISOString();
     await countActive(tx, companyId, Number(fields.active) - Number(before.active), at);
@@ -119,9 +121,10 @@ export async function updateManualUser(store: Store, companyId: string, id: stri
   });
 }
 
-export async function deleteManualUser(store: Store, companyId: string, id: string, actor: Actor, now = new Date()): Promise<TargetUserRow> {
+export async function deleteManualUser(store: Store, id: string, actor: Actor, now = new Date()): Promise<TargetUserRow> {
   return inTransaction(store, async (tx) => {
-    const user = await requireEditable(tx, companyId, id);
+    const user = await requireEditable(tx, id);
+    const { companyId } = user;
     const at = now.toISOString();
     if (user.active) await changeActiveUsers(tx, companyId, -1, at, false);
     await softDeleteTargetUser(tx, id, at);

@@ -128,6 +128,11 @@ export async function findTargetUser(store: Store, companyId: string, id: string
   return row && toTargetUserRow(store, row);
 }
 
+/** The company a target user belongs to (deleted or not), for commands that name a user by id alone. */
+export async function companyOfTargetUser(store: Store, id: string): Promise<string | undefined> {
+  return (await store.db.selectFrom('target_users').select('company_id').where('id', '=', id).executeTakeFirst())?.company_id;
+}
+
 /** The live target user projected from a SCIM resource (the unique scim_user_id index). */
 export async function findTargetUserByScimId(store: Store, scimUserId: string): Promise<TargetUserRow | undefined> {
   const row = await store.db.selectFrom('target_users').selectAll().where('scim_user_id', '=', scimUserId).executeTakeFirst();

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { startServer, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
-import { USER_URN, assertScimContentType, assertScimError, counts, createGroup, createUser, patchOp, unique } from '../support/scim.ts';
+import { USER_URN, assertScimContentType, assertScimError, counts, createGroup, createUser, patchOp, unique, address } from '../support/scim.ts';
 
 for (const kind of storeKinds()) {
   describe(`Responses and errors on ${kind.name}`, () => {
@@ -24,7 +24,7 @@ for (const kind of storeKinds()) {
         ['asked for a path outside the SCIM API', (s) => s.scim('GET', '/favicon.ico'), 404, undefined],
         ['used a method the endpoint does not have', (s) => s.scim('DELETE', '/scim/v2/Users'), 404, undefined],
         ['sent malformed JSON', (s) => s.scim('POST', '/scim/v2/Users', '{"userName":', { 'content-type': 'application/json' }), 400, 'invalidSyntax'],
-        ['sent a wrong type', (s) => s.scim('POST', '/scim/v2/Users', { userName: unique('x'), active: 'maybe' }), 400, 'invalidValue'],
+        ['sent a wrong type', (s) => s.scim('POST', '/scim/v2/Users', { userName: address('x'), active: 'maybe' }), 400, 'invalidValue'],
         ['sent an unknown PATCH op', (s, { user }) => s.scim('PATCH', `/scim/v2/Users/${user.id}`, patchOp({ op: 'upsert', path: 'title', value: 'x' })), 400, 'invalidSyntax'],
         ['patched a readOnly attribute', (s, { user }) => s.scim('PATCH', `/scim/v2/Users/${user.id}`, patchOp({ op: 'replace', path: 'id', value: 'x' })), 400, 'mutability'],
         ['sent an invalid filter', (s) => s.scim('GET', '/scim/v2/Users?filter=userName%20eq'), 400, 'invalidFilter'],
@@ -43,11 +43,11 @@ for (const kind of storeKinds()) {
         const small = await startServer(kind, { bodyLimit: 2048 });
         try {
           const before = await counts(small.store);
-          const res = await small.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: unique('big'), title: 'x'.repeat(3000) });
+          const res = await small.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: address('big'), title: 'x'.repeat(3000) });
           assertScimError(res, 413);
           assert.match(res.body.detail, /2048/);
           assert.deepEqual(await counts(small.store), before);
-          const fits = await small.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: unique('small'), title: 'x'.repeat(1000) });
+          const fits = await small.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: address('small'), title: 'x'.repeat(1000) });
           assert.equal(fits.status, 201, fits.raw);
         } finally {
           await small.close();
@@ -75,7 +75,7 @@ for (const kind of storeKinds()) {
         const u = await createUser(s);
         const g = await createGroup(s);
         const responses = [
-          await s.scim('POST', '/scim/v2/Users', { userName: unique('ct') }),
+          await s.scim('POST', '/scim/v2/Users', { userName: address('ct') }),
           await s.scim('GET', `/scim/v2/Users/${u.id}`),
           await s.scim('GET', '/scim/v2/Users?count=1'),
           await s.scim('POST', '/scim/v2/Users/.search', { count: 1 }),
@@ -109,7 +109,7 @@ for (const kind of storeKinds()) {
             assertScimContentType(res);
             return res;
           };
-          const created = await send('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: unique('ctype'), title: 'a' });
+          const created = await send('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: address('ctype'), title: 'a' });
           assert.equal(created.status, 201, created.raw);
           const put = await send('PUT', `/scim/v2/Users/${created.body.id}`, { schemas: [USER_URN], userName: created.body.userName, title: 'b' });
           assert.equal(put.status, 200, put.raw);

@@ -10,7 +10,7 @@ import { validateFilter } from '../../src/scim/filter/validate.ts';
 import { resolveAttribute } from '../../src/scim/schemas/index.ts';
 import { startServer, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
-import { GROUP_URN, USER_URN, assertScimError, counts, createGroup, createUser, patchOp, unique, withoutMeta } from '../support/scim.ts';
+import { GROUP_URN, USER_URN, assertScimError, counts, createGroup, createUser, patchOp, unique, withoutMeta, address } from '../support/scim.ts';
 
 const CO = 'urn:ietf:params:scim:schemas:extension:CompanyName:2.0:User';
 
@@ -56,7 +56,7 @@ for (const kind of storeKinds()) {
     after(() => s.close());
 
     it('keeps a custom extension on POST and returns it on GET exactly as pushed', async () => {
-      const body = { schemas: [USER_URN], userName: unique('kept'), [CO]: { Country: 'UK', level: 3, remote: true, address: { city: 'Leeds' } } };
+      const body = { schemas: [USER_URN], userName: address('kept'), [CO]: { Country: 'UK', level: 3, remote: true, address: { city: 'Leeds' } } };
       const created = await createUser(s, body);
       assert.deepEqual(created.schemas, [USER_URN, CO]);
       assert.deepEqual(created[CO], body[CO]);
@@ -88,7 +88,7 @@ for (const kind of storeKinds()) {
       const tag = unique('f');
       before(async () => {
         for (const [i, custom] of customs.entries()) {
-          const u = await createUser(s, { userName: `${tag}-${i}`, ...(custom ? { [CO]: custom } : {}) });
+          const u = await createUser(s, { userName: `${tag}-${i}@example.com`, ...(custom ? { [CO]: custom } : {}) });
           stored.push({ id: u.id, resource: u });
         }
       });
@@ -127,7 +127,7 @@ for (const kind of storeKinds()) {
     });
 
     it('reads core attributes nested under the core URN in POST and PUT', async () => {
-      const userName = unique('nested');
+      const userName = address('nested');
       const res = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], [USER_URN]: { userName, name: { givenName: 'Ann' } } });
       assert.equal(res.status, 201, res.raw);
       assert.equal(res.body.userName, userName);
@@ -179,7 +179,7 @@ for (const kind of storeKinds()) {
 
     it('names the other SCIM setting when a rename by PATCH takes its userName', async () => {
       const taken = await createUser(s);
-      const mine = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: unique('okta') }, { authorization: `Bearer ${okta}` });
+      const mine = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: address('okta') }, { authorization: `Bearer ${okta}` });
       assert.equal(mine.status, 201, mine.raw);
       const res = await s.scim('PATCH', `/scim/v2/Users/${mine.body.id}`, patchOp({ op: 'replace', path: 'userName', value: taken.userName }), { authorization: `Bearer ${okta}` });
       assertScimError(res, 409, 'uniqueness');

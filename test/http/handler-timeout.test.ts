@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startServer, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
-import { assertScimError, BULK_REQUEST_URN, counts, createUser, patchOp, unique, USER_URN } from '../support/scim.ts';
+import { assertScimError, BULK_REQUEST_URN, counts, createUser, patchOp, unique, USER_URN, address } from '../support/scim.ts';
 
 const TIMEOUT_MS = 300;
 
@@ -40,9 +40,9 @@ for (const kind of storeKinds()) {
 
     const writes: [string, (id: string) => Promise<{ status: number; headers: Record<string, unknown>; body: any }>][] = [
       ['a PATCH', (id) => s.scim('PATCH', `/scim/v2/Users/${id}`, patchOp({ op: 'replace', path: 'title', value: 'Too late' }))],
-      ['a PUT', (id) => s.scim('PUT', `/scim/v2/Users/${id}`, { schemas: [USER_URN], userName: unique('late') + '@example.com', title: 'Too late' })],
+      ['a PUT', (id) => s.scim('PUT', `/scim/v2/Users/${id}`, { schemas: [USER_URN], userName: address('late') + '@example.com', title: 'Too late' })],
       ['a DELETE', (id) => s.scim('DELETE', `/scim/v2/Users/${id}`)],
-      ['a create', () => s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: unique('late') + '@example.com' })],
+      ['a create', () => s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: address('late') + '@example.com' })],
       [
         'a Bulk request',
         (id) =>
@@ -50,7 +50,7 @@ for (const kind of storeKinds()) {
             schemas: [BULK_REQUEST_URN],
             Operations: [
               { method: 'PATCH', path: `/Users/${id}`, data: patchOp({ op: 'replace', path: 'title', value: 'Too late' }) },
-              { method: 'POST', path: '/Users', bulkId: 'b1', data: { schemas: [USER_URN], userName: unique('late') + '@example.com' } },
+              { method: 'POST', path: '/Users', bulkId: 'b1', data: { schemas: [USER_URN], userName: address('late') + '@example.com' } },
             ],
           }),
       ],

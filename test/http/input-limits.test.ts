@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { SCIM_LIMITS } from '../../src/scim/limits.ts';
 import { startServer, type Response, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
-import { ENT, GROUP_URN, USER_URN, assertScimError, counts, createGroup, createUser, groupRow, memberIds, patchOp, unique, userRow } from '../support/scim.ts';
+import { ENT, GROUP_URN, USER_URN, assertScimError, counts, createGroup, createUser, groupRow, memberIds, patchOp, unique, userRow, address } from '../support/scim.ts';
 
 const L = SCIM_LIMITS;
 const nested = (levels: number, inner = '1') => `${'['.repeat(levels)}${inner}${']'.repeat(levels)}`;
@@ -32,7 +32,7 @@ const refused: Case[] = [
   ['a body that is not UTF-8', ({ s }) => s.scim('POST', users, Buffer.concat([Buffer.from('{"userName":"caf'), Buffer.from([0xe9]), Buffer.from('"}')])), 'invalidSyntax', /not valid UTF-8/],
   ['a userName with a NUL character', ({ s }) => s.scim('POST', users, { userName: 'x\u0000' }), 'invalidValue', /body\.userName contains a NUL/],
   ['a userName with a lone surrogate', ({ s }) => s.scim('POST', users, '{"userName":"x\\ud800"}'), 'invalidValue', /body\.userName contains a lone UTF-16 surrogate/],
-  ['a NUL in a key', ({ s }) => s.scim('POST', users, { userName: unique('u'), 'x\u0000': 'y' }), 'invalidValue', /key in body contains a NUL/],
+  ['a NUL in a key', ({ s }) => s.scim('POST', users, { userName: address('u'), 'x\u0000': 'y' }), 'invalidValue', /key in body contains a NUL/],
   ['a lone surrogate in a nested key', ({ s }) => s.scim('POST', users, `{"userName":"${unique('u')}","name":{"g\\udc00":"y"}}`), 'invalidValue', /key in body\.name contains a lone/],
   ['a NUL in a PATCH value', ({ s, user }) => s.scim('PATCH', `${users}/${user.id}`, patchOp({ op: 'replace', path: 'title', value: 'a\u0000b' })), 'invalidValue', /body\.Operations\[0\]\.value contains a NUL/],
   ['a NUL in a PUT value', ({ s, user }) => s.scim('PUT', `${users}/${user.id}`, { userName: user.userName, emails: [{ value: 'a\u0000@x.com' }] }), 'invalidValue', /body\.emails\[0\]\.value contains a NUL/],
@@ -63,7 +63,7 @@ const refused: Case[] = [
   ['a NUL in a group id in a PATCH path', ({ s }) => s.scim('PATCH', `${groups}/x%00`, patchOp({ op: 'replace', path: 'displayName', value: 'g' })), 'invalidValue', /path parameter "id" contains a NUL/],
   ['201 names in attributes', ({ s }) => s.scim('GET', `${users}?attributes=${Array.from({ length: 201 }, () => 'userName').join(',')}`), 'invalidValue', /"attributes" names 201 attributes; at most 200/],
   ['100,000 names in a .search excludedAttributes', ({ s }) => s.scim('POST', `${users}/.search`, { excludedAttributes: Array.from({ length: 100_000 }, (_, i) => `emails.v${i}`) }), 'invalidValue', /"excludedAttributes" names 100000 attributes; at most 200/],
-  ['201 names in the attributes of a POST', ({ s }) => s.scim('POST', `${users}?attributes=${Array.from({ length: 201 }, () => 'id').join(',')}`, { userName: unique('u') }), 'invalidValue', /"attributes" names 201/],
+  ['201 names in the attributes of a POST', ({ s }) => s.scim('POST', `${users}?attributes=${Array.from({ length: 201 }, () => 'id').join(',')}`, { userName: address('u') }), 'invalidValue', /"attributes" names 201/],
   // 4. Filter terms
   [`${L.filterTerms + 1} comparisons in a filter`, ({ s }) => s.scim('GET', q(terms(L.filterTerms + 1, () => 'id pr'))), 'invalidFilter', /at most 100 comparisons/],
   ['999 comparisons in a filter', ({ s }) => s.scim('GET', q(terms(999, () => 'id pr'))), 'invalidFilter', /at most 100 comparisons/],
@@ -72,25 +72,25 @@ const refused: Case[] = [
   ['a userName one character too long', ({ s }) => s.scim('POST', users, { userName: 'u'.repeat(L.identifierLength + 1) }), 'invalidValue', /'userName' has 513 characters; at most 512/],
   ['a 2,800-character userName', ({ s }) => s.scim('POST', users, { userName: 'u'.repeat(2800) }), 'invalidValue', /'userName' has 2800 characters; at most 512/],
   ['a userName that folds to more bytes than an index row holds', ({ s }) => s.scim('POST', users, { userName: '\ufb2c'.repeat(342) }), 'invalidValue', /'userName' has 2052 UTF-8 bytes once case-folded; at most 2048/],
-  ['an externalId one character too long', ({ s }) => s.scim('POST', users, { userName: unique('u'), externalId: 'x'.repeat(513) }), 'invalidValue', /'externalId' has 513 characters; at most 512/],
-  ['an email value one character too long', ({ s }) => s.scim('POST', users, { userName: unique('u'), emails: [{ value: `${'e'.repeat(501)}@example.com` }] }), 'invalidValue', /'emails\.value' has 513 characters; at most 512/],
+  ['an externalId one character too long', ({ s }) => s.scim('POST', users, { userName: address('u'), externalId: 'x'.repeat(513) }), 'invalidValue', /'externalId' has 513 characters; at most 512/],
+  ['an email value one character too long', ({ s }) => s.scim('POST', users, { userName: address('u'), emails: [{ value: `${'e'.repeat(501)}@example.com` }] }), 'invalidValue', /'emails\.value' has 513 characters; at most 512/],
   ['a group displayName one character too long', ({ s }) => s.scim('POST', groups, { displayName: 'g'.repeat(513) }), 'invalidValue', /'displayName' has 513 characters; at most 512/],
   ['a group externalId too long, by PUT', ({ s, group }) => s.scim('PUT', `${groups}/${group.id}`, { displayName: unique('g'), externalId: 'x'.repeat(600) }), 'invalidValue', /'externalId' has 600 characters; at most 512/],
-  ['a title one character too long', ({ s }) => s.scim('POST', users, { userName: unique('u'), title: 't'.repeat(L.stringLength + 1) }), 'invalidValue', /'title' has 16385 characters; at most 16384/],
-  ['a name.givenName too long', ({ s }) => s.scim('POST', users, { userName: unique('u'), name: { givenName: 'n'.repeat(L.stringLength + 1) } }), 'invalidValue', /'name\.givenName' has 16385 characters/],
-  ['an addresses.formatted too long', ({ s }) => s.scim('POST', users, { userName: unique('u'), addresses: [{ formatted: 'a'.repeat(L.stringLength + 1) }] }), 'invalidValue', /'addresses\.formatted' has 16385 characters/],
-  ['an enterprise department too long', ({ s }) => s.scim('POST', users, { userName: unique('u'), [ENT]: { department: 'd'.repeat(L.stringLength + 1) } }), 'invalidValue', new RegExp(`'${ENT}:department' has 16385 characters`)],
-  ['an enterprise manager.value too long', ({ s }) => s.scim('POST', users, { userName: unique('u'), [ENT]: { manager: 'm'.repeat(L.stringLength + 1) } }), 'invalidValue', new RegExp(`'${ENT}:manager\\.value' has 16385 characters`)],
+  ['a title one character too long', ({ s }) => s.scim('POST', users, { userName: address('u'), title: 't'.repeat(L.stringLength + 1) }), 'invalidValue', /'title' has 16385 characters; at most 16384/],
+  ['a name.givenName too long', ({ s }) => s.scim('POST', users, { userName: address('u'), name: { givenName: 'n'.repeat(L.stringLength + 1) } }), 'invalidValue', /'name\.givenName' has 16385 characters/],
+  ['an addresses.formatted too long', ({ s }) => s.scim('POST', users, { userName: address('u'), addresses: [{ formatted: 'a'.repeat(L.stringLength + 1) }] }), 'invalidValue', /'addresses\.formatted' has 16385 characters/],
+  ['an enterprise department too long', ({ s }) => s.scim('POST', users, { userName: address('u'), [ENT]: { department: 'd'.repeat(L.stringLength + 1) } }), 'invalidValue', new RegExp(`'${ENT}:department' has 16385 characters`)],
+  ['an enterprise manager.value too long', ({ s }) => s.scim('POST', users, { userName: address('u'), [ENT]: { manager: 'm'.repeat(L.stringLength + 1) } }), 'invalidValue', new RegExp(`'${ENT}:manager\\.value' has 16385 characters`)],
   ['a userName too long by PUT', ({ s, user }) => s.scim('PUT', `${users}/${user.id}`, { userName: 'u'.repeat(513) }), 'invalidValue', /'userName' has 513 characters/],
   ['a userName too long by PATCH', ({ s, user }) => s.scim('PATCH', `${users}/${user.id}`, patchOp({ op: 'replace', path: 'userName', value: 'u'.repeat(513) })), 'invalidValue', /'userName' has 513 characters/],
   ['an email value too long by a path-less PATCH', ({ s, user }) => s.scim('PATCH', `${users}/${user.id}`, patchOp({ op: 'add', value: { emails: [{ value: 'e'.repeat(513) }] } })), 'invalidValue', /'emails\.value' has 513 characters/],
   ['an addresses.formatted too long through a PATCH filter path', ({ s, user }) => s.scim('PATCH', `${users}/${user.id}`, patchOp({ op: 'replace', path: 'addresses[type eq "work"].formatted', value: 'a'.repeat(L.stringLength + 1) })), 'invalidValue', /'addresses\.formatted' has 16385 characters/],
   ['a group displayName too long by PATCH', ({ s, group }) => s.scim('PATCH', `${groups}/${group.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'g'.repeat(513) })), 'invalidValue', /'displayName' has 513 characters/],
-  ['a resource over 64 KiB', ({ s }) => s.scim('POST', users, { userName: unique('u'), ...big() }), 'invalidValue', /would be \d+ bytes as JSON; at most 65536/],
+  ['a resource over 64 KiB', ({ s }) => s.scim('POST', users, { userName: address('u'), ...big() }), 'invalidValue', /would be \d+ bytes as JSON; at most 65536/],
   ['a resource over 64 KiB by PATCH', ({ s, user }) => s.scim('PATCH', `${users}/${user.id}`, patchOp(...Object.entries(big()).map(([path, value]) => ({ op: 'add', path, value })))), 'invalidValue', /at most 65536/],
   // 6. Multi-valued attributes
-  [`${L.multiValuedElements + 1} emails`, ({ s }) => s.scim('POST', users, { userName: unique('u'), emails: emails(L.multiValuedElements + 1) }), 'invalidValue', /'emails' has 1001 values; at most 1000/],
-  ['7,000 emails', ({ s }) => s.scim('POST', users, { userName: unique('u'), emails: emails(7000) }), 'invalidValue', /'emails' has 7000 values; at most 1000/],
+  [`${L.multiValuedElements + 1} emails`, ({ s }) => s.scim('POST', users, { userName: address('u'), emails: emails(L.multiValuedElements + 1) }), 'invalidValue', /'emails' has 1001 values; at most 1000/],
+  ['7,000 emails', ({ s }) => s.scim('POST', users, { userName: address('u'), emails: emails(7000) }), 'invalidValue', /'emails' has 7000 values; at most 1000/],
   ['1,001 phoneNumbers by PUT', ({ s, user }) => s.scim('PUT', `${users}/${user.id}`, { userName: user.userName, phoneNumbers: Array.from({ length: 1001 }, (_, i) => ({ value: `+1 555 ${i}` })) }), 'invalidValue', /'phoneNumbers' has 1001 values/],
   ['a 1,001st email by PATCH', ({ s, user }) => s.scim('PATCH', `${users}/${user.id}`, patchOp({ op: 'add', path: 'emails', value: emails(1000) }, { op: 'add', path: 'emails', value: [{ value: 'one-more@example.com' }] })), 'invalidValue', /'emails' has 1001 values/],
   [`${L.membersPerRequest + 1} members in a POST`, ({ s }) => s.scim('POST', groups, { displayName: unique('g'), members: ids(L.membersPerRequest + 1) }), 'invalidValue', /names 100001 members; at most 100000/],
@@ -113,16 +113,16 @@ function ids(n: number, prefix = 'a'): Array<{ value: string }> {
 
 // [what the client sent at the limit, request, expected status]
 const accepted: Array<[string, (f: Fixture) => Promise<Response>, number]> = [
-  ['a 512-character userName', ({ s }) => s.scim('POST', users, { userName: unique('u').padEnd(512, 'u') }), 201],
-  ['a userName that folds to 2,046 bytes', ({ s }) => s.scim('POST', users, { userName: '\ufb2c'.repeat(341) }), 201],
+  ['a 512-character userName', ({ s }) => s.scim('POST', users, { userName: unique('u').padEnd(512, 'u'), emails: [{ value: address('u') }] }), 201],
+  ['a userName that folds to 2,046 bytes', ({ s }) => s.scim('POST', users, { userName: '\ufb2c'.repeat(341), emails: [{ value: address('u') }] }), 201],
   ['a 512-character email value, externalId and group displayName', async ({ s }) => {
-    const u = await s.scim('POST', users, { userName: unique('u'), externalId: 'x'.repeat(512), emails: [{ value: `${'e'.repeat(500)}@example.com` }] });
+    const u = await s.scim('POST', users, { userName: address('u'), externalId: 'x'.repeat(512), emails: [{ value: `${'e'.repeat(500)}@example.com` }] });
     assert.equal(u.status, 201, u.raw);
     return s.scim('POST', groups, { displayName: unique('g').padEnd(512, 'g'), externalId: 'x'.repeat(512) });
   }, 201],
-  ['a 16,384-character title and enterprise department', ({ s }) => s.scim('POST', users, { userName: unique('u'), title: 't'.repeat(L.stringLength), [ENT]: { department: 'd'.repeat(L.stringLength) } }), 201],
-  ['1,000 emails', ({ s }) => s.scim('POST', users, { userName: unique('u'), emails: emails(L.multiValuedElements) }), 201],
-  ['a body nested exactly 32 levels', ({ s }) => s.scim('POST', users, raw(`{"userName":"${unique('u')}","x":`, nested(L.jsonDepth - 1))), 201],
+  ['a 16,384-character title and enterprise department', ({ s }) => s.scim('POST', users, { userName: address('u'), title: 't'.repeat(L.stringLength), [ENT]: { department: 'd'.repeat(L.stringLength) } }), 201],
+  ['1,000 emails', ({ s }) => s.scim('POST', users, { userName: address('u'), emails: emails(L.multiValuedElements) }), 201],
+  ['a body nested exactly 32 levels', ({ s }) => s.scim('POST', users, raw(`{"userName":"${address('u')}","x":`, nested(L.jsonDepth - 1))), 201],
   ['1,000 PATCH operations adding one email each', ({ s, user }) => s.scim('PATCH', `${users}/${user.id}`, patchOp(...emails(L.patchOperations).map((e) => ({ op: 'add', path: 'emails', value: [e] })))), 200],
   ['1,000 PATCH operations adding one member each, and stores them all', async ({ s, group }) => {
     const members = await Promise.all(Array.from({ length: L.patchOperations }, () => createUser(s)));
@@ -229,7 +229,7 @@ for (const kind of storeKinds()) {
     });
 
     it('still accepts UTF-8 bodies with non-ASCII text, as bytes or as a string, with or without a Content-Type', async () => {
-      const res = await s.scim('POST', users, Buffer.from(JSON.stringify({ schemas: [USER_URN], userName: unique('ünï') })), { 'content-type': 'application/json; charset=utf-8' });
+      const res = await s.scim('POST', users, Buffer.from(JSON.stringify({ schemas: [USER_URN], userName: address('ünï') })), { 'content-type': 'application/json; charset=utf-8' });
       assert.equal(res.status, 201, res.raw);
       const g = await s.scim('POST', groups, JSON.stringify({ schemas: [GROUP_URN], displayName: unique('grüppe') }));
       assert.equal(g.status, 201, g.raw);

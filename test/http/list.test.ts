@@ -405,7 +405,7 @@ for (const kind of storeKinds()) {
       // A pinned clock: every user gets the same meta.created, so only the id orders them.
       s = await startServer(kind, { now: () => new Date('2024-06-01T12:00:00.000Z') });
       for (let i = 0; i < 25; i++) {
-        const res = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: `twin${String(i).padStart(2, '0')}`, name: { familyName: i % 3 ? 'Same' : 'Other' } });
+        const res = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: `twin${String(i).padStart(2, '0')}@example.com`, name: { familyName: i % 3 ? 'Same' : 'Other' } });
         assert.equal(res.status, 201, res.raw);
       }
     });
@@ -454,7 +454,7 @@ for (const kind of storeKinds()) {
         const res = await s.scim('POST', '/scim/v2/Bulk', {
           schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
           Operations: Array.from({ length: n }, (_, i) => ({
-            method: 'POST', path: '/Users', bulkId: `u${done + i}`, data: { schemas: [USER_URN], userName: `bulk${done + i}` },
+            method: 'POST', path: '/Users', bulkId: `u${done + i}`, data: { schemas: [USER_URN], userName: `bulk${done + i}@example.com` },
           })),
         });
         assert.equal(res.status, 200, res.raw.slice(0, 500));

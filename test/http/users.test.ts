@@ -15,11 +15,12 @@ import {
   unique,
   userRow,
   withoutMeta,
+  address,
 } from '../support/scim.ts';
 
 const barbara = () => ({
   schemas: [USER_URN, ENT],
-  userName: unique('bjensen'),
+  userName: address('bjensen'),
   externalId: 'ext-bjensen',
   name: { givenName: 'Barbara', familyName: 'Jensen' },
   displayName: 'Babs Jensen',
@@ -391,7 +392,7 @@ for (const kind of storeKinds()) {
       });
 
       const wrongValues: [string, (id: string, userName: string) => [string, string, unknown]][] = [
-        ['POST', () => ['POST', '/scim/v2/Users', { schemas: [USER_URN], userName: unique('maybe'), active: 'maybe' }]],
+        ['POST', () => ['POST', '/scim/v2/Users', { schemas: [USER_URN], userName: address('maybe'), active: 'maybe' }]],
         ['PUT', (id, userName) => ['PUT', `/scim/v2/Users/${id}`, { schemas: [USER_URN], userName, active: 'maybe' }]],
         ['PATCH', (id) => ['PATCH', `/scim/v2/Users/${id}`, patchOp({ op: 'replace', value: { active: 'maybe' } })]],
       ];
@@ -440,10 +441,10 @@ for (const kind of storeKinds()) {
       it('writes nothing at all when a create fails', async () => {
         const before = await counts(s.store);
         const failures = [
-          { schemas: [USER_URN], userName: unique('x'), emails: [{ value: 'a@x.example', primary: true }, { value: 'b@x.example', primary: true }] },
-          { schemas: [USER_URN], userName: unique('x'), emails: [{ value: 42 }] },
-          { schemas: [USER_URN], userName: unique('x'), name: 'not an object' },
-          { schemas: [USER_URN], userName: unique('x'), [ENT]: { manager: 42 } },
+          { schemas: [USER_URN], userName: address('x'), emails: [{ value: 'a@x.example', primary: true }, { value: 'b@x.example', primary: true }] },
+          { schemas: [USER_URN], userName: address('x'), emails: [{ value: 42 }] },
+          { schemas: [USER_URN], userName: address('x'), name: 'not an object' },
+          { schemas: [USER_URN], userName: address('x'), [ENT]: { manager: 42 } },
         ];
         for (const body of failures) assertScimError(await s.scim('POST', '/scim/v2/Users', body), 400, 'invalidValue');
         assert.deepEqual(await counts(s.store), before);

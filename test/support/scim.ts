@@ -13,6 +13,9 @@ let serial = 0;
 /** A name no other test of the run uses. */
 export const unique = (prefix: string): string => `${prefix}-${++serial}-${Math.random().toString(36).slice(2, 8)}`;
 
+/** A unique userName that is an email address: a target user needs one (the default email is userName). */
+export const address = (prefix: string): string => `${unique(prefix)}@example.com`;
+
 export const patchOp = (...ops: unknown[]) => ({ schemas: [PATCH_OP_URN], Operations: ops });
 
 export function assertScimContentType(res: Response): void {
@@ -32,7 +35,7 @@ export function assertScimError(res: Response, status: number, scimType?: string
 }
 
 export async function createUser(s: TestServer, body: Record<string, unknown> = {}): Promise<any> {
-  const res = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: `${unique('user')}@example.com`, ...body });
+  const res = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: address('user'), ...body });
   assert.equal(res.status, 201, res.raw);
   return res.body;
 }
