@@ -6,8 +6,8 @@ import { findCompany, findCompanyByName, insertCompany, listCompanies, updateCom
 import { inTransaction, type Store } from '../store/open.ts';
 import type { Actor } from './audit.ts';
 import { AdminError } from './errors.ts';
-import { newId } from './ids.ts';
-import { canonicalLanguage } from './language.ts';
+import { newId } from '../store/ids.ts';
+import { canonicalLanguage } from '../provisioning/rules/language.ts';
 
 export interface CompanyChange {
   name?: string;

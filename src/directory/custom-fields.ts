@@ -7,7 +7,7 @@ import { foldString } from '../scim/fold.ts';
 import type { Actor } from './audit.ts';
 import { requireCompany } from './companies.ts';
 import { AdminError } from './errors.ts';
-import { newId } from './ids.ts';
+import { newId } from '../store/ids.ts';
 
 /** A field name an admin can read in a column header; the product's own limit for names. */
 export const MAX_FIELD_NAME = 64;

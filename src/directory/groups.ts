@@ -8,7 +8,7 @@ import { ensureGroup, findGroup, groupNamed, listGroupRecords, softDeleteGroup, 
 import type { Actor } from './audit.ts';
 import { requireCompany } from './companies.ts';
 import { AdminError } from './errors.ts';
-import { newId } from './ids.ts';
+import { newId } from '../store/ids.ts';
 
 export const MAX_GROUP_NAME = 256;
 

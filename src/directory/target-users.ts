@@ -1,6 +1,6 @@
 // The target-user directory as an admin reads it: a page of users with their custom values, groups and
 // source, and one user with its job-log history. Every read is an index range (store/target-user-reads.ts).
-import { effectiveLanguage } from '../provisioning/rules/preferred-language.ts';
+import { effectiveLanguage } from '../provisioning/rules/language.ts';
 import { findCompany, type CompanyRow } from '../store/companies.ts';
 import { customFieldNamed, customFieldsOf } from '../store/custom-fields.ts';
 import { jobLogOfTargetUser, type JobLogEntry } from '../store/job-log.ts';

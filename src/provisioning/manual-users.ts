@@ -3,8 +3,8 @@
 // owns is read-only here: its identity provider is the authority.
 import type { Actor } from '../directory/audit.ts';
 import { AdminError } from '../directory/errors.ts';
-import { newId } from '../directory/ids.ts';
-import { canonicalLanguage } from '../directory/language.ts';
+import { newId } from '../store/ids.ts';
+import { canonicalLanguage } from './rules/language.ts';
 import { appendAudit } from '../store/audit-log.ts';
 import { changeActiveUsers, licenceUsage } from '../store/licence.ts';
 import { inTransaction, type Store } from '../store/open.ts';

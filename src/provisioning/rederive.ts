@@ -3,7 +3,7 @@
 // them) so SCIM traffic keeps flowing, with progress and a cursor saved per batch so that another process
 // resumes it if this one dies. The result, and each user that could not be projected, go to the job log.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { newId } from '../directory/ids.ts';
+import { newId } from '../store/ids.ts';
 import { ScimError } from '../scim/errors.ts';
 import { appendJobLog } from '../store/job-log.ts';
 import { claimableJobIds, claimJob, finishJob, insertJob, saveProgress, supersedeJobs, type ClaimedJob } from '../store/job-queue.ts';

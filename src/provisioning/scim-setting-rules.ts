@@ -3,7 +3,7 @@
 // from their stored resources as a job; switching test mode off applies what the IdP pushed meanwhile.
 import { AdminError } from '../directory/errors.ts';
 import type { Actor } from '../directory/audit.ts';
-import { newId } from '../directory/ids.ts';
+import { newId } from '../store/ids.ts';
 import { appendAudit } from '../store/audit-log.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import { deleteSettingHandingOver, updateSettingRules, type SettingRulesChange } from '../store/scim-settings.ts';

@@ -1,7 +1,7 @@
 // Target groups: per company, names unique ignoring case, a source (setting, rule, idp, manual). A deleted
 // group keeps its row, so a rule that needs its name again brings the same group back.
 import { sql } from 'kysely';
-import { newId } from '../directory/ids.ts';
+import { newId } from './ids.ts';
 import { foldString } from '../scim/fold.ts';
 import type { Store } from './open.ts';
 

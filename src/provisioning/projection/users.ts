@@ -27,7 +27,7 @@ import {
 } from '../../store/target-users.ts';
 import { ensureGroup } from '../../store/target-groups.ts';
 import { linkIdpMemberships } from '../../store/target-group-sync.ts';
-import { newId } from '../../directory/ids.ts';
+import { newId } from '../../store/ids.ts';
 import { isDeliverable } from '../../directory/target-users.ts';
 import { projectUser } from '../rules/project.ts';
 import type { ProjectedUser } from '../rules/types.ts';

@@ -1,7 +1,7 @@
 // A SCIM User resource through a setting's rules → the target user the platform keeps
 // (docs/provisioning.md, "How a SCIM resource becomes a target user"). Pure: nothing here reads the
 // database or the clock; the caller writes the result and its warnings in the request's transaction.
-import { canonicalLanguage } from '../../directory/language.ts';
+import { canonicalLanguage } from './language.ts';
 import { booleanish } from '../../scim/dialect.ts';
 import { getAttribute } from '../../scim/filter/evaluate.ts';
 import { coerceCustomValue } from './custom-field-values.ts';

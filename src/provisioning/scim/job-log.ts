@@ -1,7 +1,7 @@
 // The job log's rows for SCIM writes: one per write that changed something (in the write's own transaction)
 // and one per write that failed (in a transaction of its own, after the failed one rolled back). Reads are not
 // logged: Entra re-reads every user every 40 minutes. Nothing of the body is kept beyond the resource's name.
-import { newId } from '../../directory/ids.ts';
+import { newId } from '../../store/ids.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { foldString } from '../../scim/fold.ts';
 import { appendJobLog, type JobLogEntry } from '../../store/job-log.ts';

@@ -36,7 +36,7 @@ export async function up(db: Kysely<any>, d: StoreDialect): Promise<void> {
     .execute();
   await db.schema.createIndex('custom_fields_name').on('custom_fields').columns(['company_id', 'name_ci']).unique().execute();
 
-  // Ids are time-ordered (directory/ids.ts), so (company_id, id) is creation order and a stable cursor.
+  // Ids are time-ordered (store/ids.ts), so (company_id, id) is creation order and a stable cursor.
   await db.schema
     .createTable('target_users')
     .addColumn('id', 'text', (c) => c.primaryKey())

@@ -1,8 +1,8 @@
 // Preferred language: BCP 47 or ISO 639-1 tags, canonicalised; the company's language, then English, otherwise.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalLanguage } from '../../../src/directory/language.ts';
-import { effectiveLanguage } from '../../../src/provisioning/rules/preferred-language.ts';
+import { canonicalLanguage } from '../../../src/provisioning/rules/language.ts';
+import { effectiveLanguage } from '../../../src/provisioning/rules/language.ts';
 
 describe('canonicalLanguage', () => {
   const rows: Array<[string, string | null]> = [
