@@ -57,7 +57,7 @@ describe('roster, next to a running server on SQLite', () => {
         [
           'scim-setting', 'create', '--company', companyId, '--name', 'Entra ID',
           '--map', `department=${ENTERPRISE}:department`,
-          '--map', 'workEmail=emails[type eq "work"].value',
+          '--map', 'email=emails[type eq "work"].value',
           '--group-name', 'All staff', '--group-by', 'department', '--sync-groups', '--json',
         ],
         env,
@@ -81,7 +81,7 @@ describe('roster, next to a running server on SQLite', () => {
     assert.equal(setting.id, settingId);
     assert.deepEqual(setting.mappings, [
       { field: 'department', expression: `${ENTERPRISE}:department` },
-      { field: 'workEmail', expression: 'emails[type eq "work"].value' },
+      { field: 'email', expression: 'emails[type eq "work"].value' },
     ]);
     assert.equal(setting.groupName, 'All staff');
     assert.equal(setting.groupBy, 'department');
@@ -192,7 +192,7 @@ describe('roster, refusing what it cannot do', { concurrency: 4 }, () => {
     ['a missing required option', () => ['company', 'create'], 2, 'invalid', /required option '--name <name>' not specified/],
     ['a --rate-limit that is not a whole number', () => ['scim-setting', 'create', '--company', companyId, '--name', 'Okta', '--rate-limit', 'fast'], 2, 'invalid', /--rate-limit <n>' argument 'fast' is invalid\. expected a whole number from 0 \(unlimited\) to 1000000, or default/],
     ['a negative --rate-limit on update', () => ['scim-setting', 'update', NO_SUCH, '--rate-limit', '-5'], 2, 'invalid', /--rate-limit <n>' argument '-5' is invalid/],
-    ['an update without --rate-limit', () => ['scim-setting', 'update', NO_SUCH], 2, 'invalid', /required option '--rate-limit <n>' not specified/],
+    ['an update that names nothing to change', () => ['scim-setting', 'update', NO_SUCH], 2, 'invalid', /^Nothing to change: give at least one option/],
     ['an update of an unknown SCIM setting id', () => ['scim-setting', 'update', NO_SUCH, '--rate-limit', '5'], 3, 'notFound', /^No SCIM setting with id 00000000-/],
   ];
   for (const [what, args, code, kind, message] of cases) {
@@ -211,7 +211,7 @@ describe('roster, refusing what it cannot do', { concurrency: 4 }, () => {
     const result = await roster(['scim-setting', 'list', '--company', NO_SUCH], { DATABASE_URL: databaseUrl });
     assert.equal(result.code, 3);
     assert.equal(result.stdout, '');
-    assert.equal(result.stderr, `roster: No company with id ${NO_SUCH}\n`);
+    assert.equal(result.stderr, `roster: No company with id ${NO_SUCH} (roster company list shows them)\n`);
   });
 
   it('exits 1 with a JSON error when DATABASE_URL is unusable, and does not echo its password', async () => {

@@ -12,6 +12,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { CLI_ACTOR } from '../../src/directory/audit.ts';
+import { updateScimSetting } from '../../src/provisioning/scim-setting-rules.ts';
 import { parseFilter } from '../../src/scim/filter/parser.ts';
 import { compileFilter } from '../../src/scim/filter/sql.ts';
 import { resolveAttribute } from '../../src/scim/schemas/index.ts';
@@ -70,9 +72,13 @@ function distinct(name: string, taken: Set<string>): string {
   return n;
 }
 
-function userBody(u: UserSpec, userName: string): Record<string, unknown> {
+/** Every generated user carries its target user's address here, so the random userNames and emails the
+ *  filters explore need not be deliverable (a target user must have an email; the tenant maps it from here). */
+const MAIL = 'urn:ietf:params:scim:schemas:extension:RosterTest:2.0:User';
+
+function userBody(u: UserSpec, userName: string, n: number): Record<string, unknown> {
   const { created: _c, enterprise, userName: _u, ...rest } = u;
-  const body: Record<string, unknown> = { schemas: enterprise ? [USER_URN, ENT] : [USER_URN], userName };
+  const body: Record<string, unknown> = { schemas: enterprise ? [USER_URN, ENT, MAIL] : [USER_URN, MAIL], userName, [MAIL]: { mail: `user${n}@example.com` } };
   for (const [k, v] of Object.entries(rest)) if (v !== undefined) body[k] = v;
   if (enterprise) body[ENT] = enterprise;
   // RFC 7643 §2.4: at most one primary value per multi-valued attribute.
@@ -133,9 +139,10 @@ for (const kind of storeKinds()) {
       await fc.assert(
         fc.asyncProperty(population, filters, async (pop, fs) => {
           const tenant = await s.otherTenant();
+          await updateScimSetting(s.store, tenant.settingId, { mappings: [`email=${MAIL}:mail`] }, CLI_ACTOR);
           const names = new Set<string>();
           const userIds: string[] = [];
-          for (const u of pop.users) userIds.push(await create(tenant.token, '/scim/v2/Users', userBody(u, distinct(u.userName, names)), u.created));
+          for (const u of pop.users) userIds.push(await create(tenant.token, '/scim/v2/Users', userBody(u, distinct(u.userName, names), userIds.length), u.created));
           const groupNames = new Set<string>();
           const groupIds: string[] = [];
           for (const g of pop.groups) {
