@@ -159,21 +159,27 @@ function primaryFirst(elements: unknown[]): unknown[] {
 }
 
 /**
- * The text `expr` reads from `resource` (SCIM wire form, extensions as objects under their URN; names
- * matched ignoring case), or null. Of several values the first non-blank one counts, primary first.
+ * The texts `expr` reads from `resource` (SCIM wire form, extensions as objects under their URN; names
+ * matched ignoring case), in order: of a multi-valued attribute the primary value first, blanks skipped.
  */
-export function readExpression(expr: MappingExpression, resource: Record<string, unknown>): string | null {
+export function readExpressionValues(expr: MappingExpression, resource: Record<string, unknown>): string[] {
   const container = expr.urn === undefined ? resource : getAttribute(resource, expr.urn);
   let elements = list(getAttribute(container, expr.attr));
   const filter = expr.filter;
   if (filter !== undefined) elements = elements.filter((e) => isObject(e) && matchesElement(filter, e, expr.outer, expr.resolve));
+  const texts: string[] = [];
   for (const element of primaryFirst(elements)) {
     // An extension attribute Roster does not define may be complex: named alone, it means its value.
     const leaf = expr.sub !== undefined ? getAttribute(element, expr.sub) : isObject(element) ? getAttribute(element, 'value') : element;
     for (const v of list(leaf)) {
       const text = scalarText(v);
-      if (text !== null) return text;
+      if (text !== null) texts.push(text);
     }
   }
-  return null;
+  return texts;
+}
+
+/** The first text `expr` reads, or null. */
+export function readExpression(expr: MappingExpression, resource: Record<string, unknown>): string | null {
+  return readExpressionValues(expr, resource)[0] ?? null;
 }

@@ -7,7 +7,7 @@ import { getAttribute } from '../../scim/filter/evaluate.ts';
 import { coerceCustomValue } from './custom-field-values.ts';
 import { DEFAULTS } from './defaults.ts';
 import { normaliseEmail } from './email-address.ts';
-import { compileExpression, readExpression, type MappingExpression } from './expression.ts';
+import { compileExpression, readExpression, readExpressionValues, type MappingExpression } from './expression.ts';
 import { mappingTarget } from './fields.ts';
 import { groupsFor } from './grouping.ts';
 import { resolveTimezone } from './timezone.ts';
@@ -84,21 +84,23 @@ interface FieldRead {
   rejected?: { raw: string; reason: string };
 }
 
-/** The first of `exprs` whose value fits `field`. */
+/** The first value of `exprs`, in order, that fits `field`: a broken primary email gives way to a valid
+ *  other one (Microsoft's validator sends `"value": "emailName357"` as primary beside a real home address). */
 function firstFitting(field: PlatformField, exprs: readonly MappingExpression[], resource: Record<string, unknown>): FieldRead {
   let rejected: FieldRead['rejected'];
   for (const expr of exprs) {
-    const raw = readExpression(expr, resource);
-    if (raw === null) continue;
-    const normalised = NORMALISE[field](raw);
-    if (normalised.ok) return { value: normalised.value };
-    // userName that is not an address is normal (jdoe): only a rejected email element is worth naming.
-    if (rejected === undefined && !(field === 'email' && expr.attr === 'userName')) rejected = { raw, reason: normalised.reason };
+    for (const raw of readExpressionValues(expr, resource)) {
+      const normalised = NORMALISE[field](raw);
+      if (normalised.ok) return rejected === undefined ? { value: normalised.value } : { value: normalised.value, rejected };
+      // userName that is not an address is normal (jdoe): only a rejected email element is worth naming.
+      if (rejected === undefined && !(field === 'email' && expr.attr === 'userName')) rejected = { raw, reason: normalised.reason };
+    }
   }
   return rejected === undefined ? { value: null } : { value: null, rejected };
 }
 
 const leftEmpty = (label: string, rejected: { raw: string; reason: string }): string => `${label} ${quote(rejected.raw)} ${rejected.reason}; left empty`;
+const passedOver = (label: string, rejected: { raw: string; reason: string }, used: string): string => `${label} ${quote(rejected.raw)} ${rejected.reason}; used ${quote(used)}`;
 
 /** What a mapping or a default held that was not an address, as a clause: `holds "x", which is not …`. */
 const heldInstead = (rejected: FieldRead['rejected']): string =>
@@ -111,16 +113,11 @@ const heldInstead = (rejected: FieldRead['rejected']): string =>
  */
 function readField(field: PlatformField, rules: CompiledRules, resource: Record<string, unknown>, warnings: string[]): FieldRead {
   const mapped = rules.platform.get(field);
-  if (mapped === undefined) {
-    const read = firstFitting(field, DEFAULTS[field], resource);
-    if (read.rejected !== undefined && field !== 'email') warnings.push(leftEmpty(field, read.rejected));
-    return read;
-  }
-  const read = firstFitting(field, [mapped], resource);
-  if (field !== 'email' || read.value !== null) {
-    if (read.rejected !== undefined) warnings.push(leftEmpty(`${field} (mapped from ${mapped.text})`, read.rejected));
-    return read;
-  }
+  const label = mapped === undefined ? field : `${field} (mapped from ${mapped.text})`;
+  const read = firstFitting(field, mapped === undefined ? DEFAULTS[field] : [mapped], resource);
+  if (read.rejected !== undefined && read.value !== null) warnings.push(passedOver(label, read.rejected, read.value));
+  if (read.rejected !== undefined && read.value === null && field !== 'email') warnings.push(leftEmpty(label, read.rejected));
+  if (field !== 'email' || read.value !== null || mapped === undefined) return read;
   const fallback = firstFitting(field, DEFAULTS.email, resource);
   if (fallback.value === null) return read.rejected !== undefined ? { value: null, rejected: read.rejected } : fallback;
   warnings.push(`email mapped from ${mapped.text} ${heldInstead(read.rejected)}; used ${fallback.value}, the user's default address`);

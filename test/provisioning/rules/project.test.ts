@@ -18,6 +18,7 @@ describe('projectUser defaults', () => {
     ['the work email wins over other emails without a primary', { emails: [{ value: 'h@x.com', type: 'home' }, { value: 'w@x.com', type: 'work' }] }, 'email', 'w@x.com'],
     ['the first email is used when none is primary or work', { emails: [{ value: 'a@x.com', type: 'home' }, { value: 'b@x.com', type: 'other' }] }, 'email', 'a@x.com'],
     ['an invalid primary email gives way to a valid work email', { emails: [{ value: 'broken', primary: true }, { value: 'w@x.com', type: 'work' }] }, 'email', 'w@x.com'],
+    ['an invalid primary work email gives way to a valid home email (Microsoft\'s validator)', { emails: [{ value: 'emailName357', type: 'work', Primary: true }, { value: 'testinghome@bob.com', type: 'home' }] }, 'email', 'testinghome@bob.com'],
     ['userName is the email when it is an address and no email is sent', { userName: 'Ann@Contoso.COM' }, 'email', 'Ann@contoso.com'],
     ['emails win over an address-like userName', { userName: 'login@x.com', emails: [{ value: 'mail@x.com' }] }, 'email', 'mail@x.com'],
     ['the first name is name.givenName', { name: { givenName: ' Ann ' } }, 'firstName', 'Ann'],
@@ -125,6 +126,13 @@ describe('projectUser normalisation and warnings', () => {
       p.missingEmail ?? '',
       /^No usable email address: the mapped attribute emails\[type eq "work"\]\.value holds "ann at x", which is not an email address: it contains whitespace, the user has no valid primary or work email in emails and userName is not an address\. In Entra ID map mail/,
     );
+  });
+
+  it('warns, quoting it, when an invalid primary email was passed over for another address', () => {
+    const p = projectUser(user({ emails: [{ value: 'emailName357', type: 'work', primary: true }, { value: 'home@bob.com', type: 'home' }] }), NO_RULES);
+    assert.equal(p.email, 'home@bob.com');
+    assert.equal(p.warnings.length, 1);
+    assert.match(p.warnings[0]!, /"emailName357".*used "home@bob\.com"/);
   });
 
   it('has no missingEmail when an address resolved', () => {
