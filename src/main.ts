@@ -8,7 +8,11 @@ import { Metrics } from './http/metrics.ts';
 import { metricsServer } from './http/metrics-endpoint.ts';
 import { loadConfig, redactUrl, type Config } from './config.ts';
 import { describeError } from './describe-error.ts';
+import { startJobWorker } from './provisioning/rederive.ts';
 import { openStore, type Store } from './store/open.ts';
+
+/** How often an instance looks for queued jobs: one indexed read. */
+const JOB_POLL_MS = 2_000;
 
 function fail(message: string): never {
   process.stderr.write(`roster: ${message}\n`);
@@ -34,7 +38,12 @@ function checkTls(tls: NonNullable<Config['tls']>): void {
   }
 }
 
-function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyInstance | undefined): void {
+/** Work the server does besides answering requests; stopped after the last response, before the store closes. */
+interface Background {
+  stop(): Promise<void>;
+}
+
+function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyInstance | undefined, background: Background[]): void {
   let closing = false;
   // While draining, responses ask the client to close the connection instead of reusing it.
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -55,6 +64,7 @@ function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyI
     try {
       await app.close();
       await metricsApp?.close();
+      for (const work of background) await work.stop();
       await store.close();
     } catch (e) {
       app.log.error({ err: e }, 'shutdown failed');
@@ -89,7 +99,9 @@ async function main(): Promise<void> {
   const app = await buildApp({ store, config, metrics });
   const listen = config.metrics.listen;
   const metricsApp = listen && metricsServer(metrics, config.metrics.token);
-  drainOnSignals(app, store, metricsApp);
+  // Re-derivations queued by `roster scim-setting update`, or left by an instance that died.
+  const jobs = startJobWorker(store, (e) => app.log.error({ err: e }, 'job worker failed; retrying at its next poll'), JOB_POLL_MS);
+  drainOnSignals(app, store, metricsApp, [jobs]);
   const listenOn = async (server: FastifyInstance, host: string, port: number) => {
     try {
       await server.listen({ host, port });
