@@ -33,5 +33,6 @@ export function wholeNumber(value: string): number {
   return n;
 }
 
-export const collect = (value: string, previous: string[]) => [...previous, value];
+/** A repeatable option; without a default it stays undefined until given, so "not given" differs from "none". */
+export const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 export const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
