@@ -1,6 +1,7 @@
 // `roster scim-setting …`: the token and rules one identity provider uses.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config.ts';
+import { CLI_ACTOR } from '../directory/audit.ts';
 import {
   createScimSetting,
   listCompanyScimSettings,
@@ -66,15 +67,19 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .option('--rate-limit <n>', RATE_LIMIT_HELP, rateLimit)
     .action((o: { company: string; name: string; map: string[]; groupName?: string; groupBy?: string; syncGroups?: boolean; rateLimit?: number | 'default' }) =>
       run(async (store, config) => {
-        const { setting: s, token } = await createScimSetting(store, {
-          companyId: o.company,
-          name: o.name,
-          mappings: o.map,
-          ...(o.groupName !== undefined ? { groupName: o.groupName } : {}),
-          ...(o.groupBy !== undefined ? { groupBy: o.groupBy } : {}),
-          syncGroups: Boolean(o.syncGroups),
-          rateLimit: limitOf(o.rateLimit),
-        });
+        const { setting: s, token } = await createScimSetting(
+          store,
+          {
+            companyId: o.company,
+            name: o.name,
+            mappings: o.map,
+            ...(o.groupName !== undefined ? { groupName: o.groupName } : {}),
+            ...(o.groupBy !== undefined ? { groupBy: o.groupBy } : {}),
+            syncGroups: Boolean(o.syncGroups),
+            rateLimit: limitOf(o.rateLimit),
+          },
+          CLI_ACTOR,
+        );
         const shown = { ...settingJson(config, s), token };
         return {
           json: shown,
@@ -101,7 +106,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .requiredOption('--rate-limit <n>', RATE_LIMIT_HELP, rateLimit)
     .action((id: string, o: { rateLimit: number | 'default' }) =>
       run(async (store, config) => {
-        const s = await setScimRateLimit(store, id, limitOf(o.rateLimit));
+        const s = await setScimRateLimit(store, id, limitOf(o.rateLimit), CLI_ACTOR);
         return { json: settingJson(config, s), text: `Rate limit of ${s.name} (${s.id}): ${rateLimitText(s)}` };
       }),
     );
@@ -110,7 +115,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .description('Issue a new token; the old one stops working at once')
     .action((id: string) =>
       run(async (store, config) => {
-        const { setting: s, token } = await rotateScimToken(store, id);
+        const { setting: s, token } = await rotateScimToken(store, id, CLI_ACTOR);
         return { json: { ...settingJson(config, s), token }, text: `New token for ${s.name} (shown once, store it now): ${token}` };
       }),
     );
@@ -119,7 +124,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .description('Revoke the setting: its token stops working at once')
     .action((id: string) =>
       run(async (store, config) => {
-        const s = await revokeScimToken(store, id);
+        const s = await revokeScimToken(store, id, CLI_ACTOR);
         return { json: settingJson(config, s), text: `Revoked SCIM setting ${s.name} (${s.id})` };
       }),
     );

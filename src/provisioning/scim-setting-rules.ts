@@ -3,15 +3,13 @@
 // from their stored resources as a job; switching test mode off applies what the IdP pushed meanwhile.
 import { AdminError } from '../directory/errors.ts';
 import type { Actor } from '../directory/audit.ts';
-import { newId } from '../directory/ids.ts';
-import { appendAudit } from '../store/audit-log.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import { deleteSettingHandingOver, updateSettingRules, type SettingRulesChange } from '../store/scim-settings.ts';
 import { queueRederive } from './rederive.ts';
 import { listCustomFields } from '../directory/custom-fields.ts';
 import type { FieldMapping } from '../store/scim-settings.ts';
 import { validateRules } from './rules/grouping.ts';
-import { parseMapping, requireScimSetting, type ScimSettingRow } from './scim-settings.ts';
+import { auditSetting, parseMapping, requireScimSetting, rulesOf, type ScimSettingRow } from './scim-settings.ts';
 
 export interface SettingChange {
   name?: string;
@@ -22,16 +20,6 @@ export interface SettingChange {
   syncGroups?: boolean;
   testMode?: boolean;
 }
-
-/** What an admin sees of a setting's rules, for the audit log. */
-export const rulesOf = (s: ScimSettingRow) => ({
-  name: s.name,
-  mappings: s.mappings,
-  groupName: s.groupName,
-  groupBy: s.groupBy,
-  syncGroups: s.syncGroups,
-  testMode: s.testMode,
-});
 
 /** The product's limit (Keepnet's API: 1–30 characters). */
 export const MAX_SETTING_NAME = 30;
@@ -103,14 +91,9 @@ export async function updateScimSetting(
     const rulesChanged = RULES.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     const testModeEnded = before.testMode && !after.testMode;
     const jobId = (rulesChanged && !after.testMode) || testModeEnded ? await queueRederive(tx, after, at) : null;
-    await appendAudit(tx, {
-      id: newId(),
-      companyId: before.companyId,
-      at,
-      ...actor,
-      entity: 'scim-setting',
-      entityId: id,
+    await auditSetting(tx, actor, before, {
       operation: 'update',
+      at,
       oldValue: rulesOf(before),
       newValue: { ...rulesOf(after), ...(jobId ? { rederiveJobId: jobId } : {}) },
     });
@@ -124,17 +107,7 @@ export async function deleteScimSetting(store: Store, id: string, actor: Actor, 
     const setting = await requireScimSetting(tx, id);
     const at = now.toISOString();
     await deleteSettingHandingOver(tx, setting.companyId, id, at);
-    await appendAudit(tx, {
-      id: newId(),
-      companyId: setting.companyId,
-      at,
-      ...actor,
-      entity: 'scim-setting',
-      entityId: id,
-      operation: 'delete',
-      oldValue: rulesOf(setting),
-      newValue: null,
-    });
+    await auditSetting(tx, actor, setting, { operation: 'delete', at, oldValue: rulesOf(setting), newValue: null });
     return setting;
   });
 }

@@ -195,7 +195,7 @@ export async function seedTenant(databaseUrl: string, name = 'Acme'): Promise<{ 
   const store = await openStore(databaseUrl);
   try {
     const company = await createCompany(store, { name }, CLI_ACTOR);
-    const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Entra ID' });
+    const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Entra ID' }, CLI_ACTOR);
     return { companyId: company.id, settingId: setting.id, token };
   } finally {
     await store.close();
