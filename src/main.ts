@@ -8,6 +8,8 @@ import { Metrics } from './http/metrics.ts';
 import { metricsServer } from './http/metrics-endpoint.ts';
 import { loadConfig, redactUrl, type Config } from './config.ts';
 import { describeError } from './describe-error.ts';
+import { startMaintenance } from './provisioning/maintenance.ts';
+import type { Periodic } from './provisioning/periodic.ts';
 import { openStore, type Store } from './store/open.ts';
 
 function fail(message: string): never {
@@ -34,7 +36,7 @@ function checkTls(tls: NonNullable<Config['tls']>): void {
   }
 }
 
-function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyInstance | undefined): void {
+function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyInstance | undefined, background: Periodic[]): void {
   let closing = false;
   // While draining, responses ask the client to close the connection instead of reusing it.
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -55,6 +57,8 @@ function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyI
     try {
       await app.close();
       await metricsApp?.close();
+      // Background work ends its current batch before the store it writes to is closed.
+      await Promise.all(background.map((b) => b.stop()));
       await store.close();
     } catch (e) {
       app.log.error({ err: e }, 'shutdown failed');
@@ -89,7 +93,8 @@ async function main(): Promise<void> {
   const app = await buildApp({ store, config, metrics });
   const listen = config.metrics.listen;
   const metricsApp = listen && metricsServer(metrics, config.metrics.token);
-  drainOnSignals(app, store, metricsApp);
+  const maintenance = startMaintenance(store, config, (e) => app.log.error({ err: e }, 'pruning the job log and deleted target users failed; retrying within the hour'));
+  drainOnSignals(app, store, metricsApp, [maintenance]);
   const listenOn = async (server: FastifyInstance, host: string, port: number) => {
     try {
       await server.listen({ host, port });
