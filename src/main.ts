@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     try {
       await server.listen({ host, port });
     } catch (e) {
+      await maintenance.stop();
       await store.close().catch(() => undefined);
       fail(`cannot listen on ${host}:${port}: ${describeError(e)}`);
     }
