@@ -56,7 +56,7 @@ export function auditSetting(
   setting: ScimSettingRow,
   change: { operation: string; at: string; oldValue: unknown; newValue: unknown },
 ): Promise<void> {
-  return appendAudit(tx, { id: newId(), companyId: setting.companyId, ...actor, entity: 'scim-setting', entityId: setting.id, ...change });
+  return appendAudit(tx, { id: newId(Date.parse(change.at)), companyId: setting.companyId, ...actor, entity: 'scim-setting', entityId: setting.id, ...change });
 }
 
 export function parseMapping(text: string): FieldMapping {
