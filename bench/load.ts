@@ -658,7 +658,7 @@ async function main(): Promise<void> {
   // The tenant, through the same code the CLI uses (it also runs the migrations).
   const store = await openStore(target.url);
   const company = await createCompany(store, { name: 'Bench Corp' }, CLI_ACTOR);
-  const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Bench IdP' });
+  const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Bench IdP' }, CLI_ACTOR);
   await store.close();
   const seeder = await target.seeder({ companyId: company.id, settingId: setting.id });
   const server = await startServer(target.url);

@@ -67,7 +67,7 @@ async function seedTenant(databaseUrl: string): Promise<string> {
   const store = await openStore(databaseUrl);
   try {
     const company = await createCompany(store, { name: 'Conformance' }, CLI_ACTOR);
-    const { token } = await createScimSetting(store, { companyId: company.id, name: 'Conformance suites', syncGroups: true });
+    const { token } = await createScimSetting(store, { companyId: company.id, name: 'Conformance suites', syncGroups: true }, CLI_ACTOR);
     return token;
   } finally {
     await store.close();

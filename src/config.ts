@@ -25,6 +25,10 @@ export interface Config {
   scimRateLimit: number;
   /** How /metrics is exposed: behind a bearer token, on a listener of its own, both, or (neither) not at all. */
   metrics: { token?: string; listen?: { host: string; port: number } };
+  /** Job-log rows older than this many days are pruned. */
+  jobLogRetentionDays: number;
+  /** Target users soft-deleted longer ago than this many days are purged. */
+  deletedUserRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -42,6 +46,10 @@ const DEFAULT_PORT = 8080;
 export const DEFAULT_SCIM_RATE_LIMIT = 100;
 const DEFAULT_METRICS_HOST = '127.0.0.1';
 const DEFAULT_METRICS_PORT = 9464;
+/** How long the job log and deleted users' history are kept unless configured (issue 7: 90 days). */
+export const DEFAULT_RETENTION_DAYS = 90;
+/** Ten years; the cutoff must stay after 1970, where time-ordered ids begin (directory/ids.ts). */
+const MAX_RETENTION_DAYS = 3650;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function integer(name: string, raw: string, min: number, max: number): number {
@@ -149,6 +157,10 @@ function metrics(env: NodeJS.ProcessEnv): Config['metrics'] {
   };
 }
 
+function retentionDays(name: string, raw: string | undefined): number {
+  return raw?.trim() ? integer(name, raw, 1, MAX_RETENTION_DAYS) : DEFAULT_RETENTION_DAYS;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cert = env.TLS_CERT_FILE;
   const key = env.TLS_KEY_FILE;
@@ -169,5 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     handlerTimeoutMs: env.HANDLER_TIMEOUT_MS ? integer('HANDLER_TIMEOUT_MS', env.HANDLER_TIMEOUT_MS, 100, 3_600_000) : DEFAULT_HANDLER_TIMEOUT_MS,
     scimRateLimit: env.SCIM_RATE_LIMIT?.trim() ? integer('SCIM_RATE_LIMIT', env.SCIM_RATE_LIMIT, 0, MAX_RATE_LIMIT) : DEFAULT_SCIM_RATE_LIMIT,
     metrics: metrics(env),
+    jobLogRetentionDays: retentionDays('JOB_LOG_RETENTION_DAYS', env.JOB_LOG_RETENTION_DAYS),
+    deletedUserRetentionDays: retentionDays('DELETED_USER_RETENTION_DAYS', env.DELETED_USER_RETENTION_DAYS),
   };
 }

@@ -9,6 +9,8 @@ import { metricsServer } from './http/metrics-endpoint.ts';
 import { loadConfig, redactUrl, type Config } from './config.ts';
 import { describeError } from './describe-error.ts';
 import { startJobWorker } from './provisioning/rederive.ts';
+import { startMaintenance } from './provisioning/maintenance.ts';
+import type { Periodic } from './provisioning/periodic.ts';
 import { openStore, type Store } from './store/open.ts';
 
 /** How often an instance looks for queued jobs: one indexed read. */
@@ -38,12 +40,7 @@ function checkTls(tls: NonNullable<Config['tls']>): void {
   }
 }
 
-/** Work the server does besides answering requests; stopped after the last response, before the store closes. */
-interface Background {
-  stop(): Promise<void>;
-}
-
-function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyInstance | undefined, background: Background[]): void {
+function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyInstance | undefined, background: Periodic[]): void {
   let closing = false;
   // While draining, responses ask the client to close the connection instead of reusing it.
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -64,7 +61,8 @@ function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyI
     try {
       await app.close();
       await metricsApp?.close();
-      for (const work of background) await work.stop();
+      // Background work ends its current batch before the store it writes to is closed.
+      await Promise.all(background.map((b) => b.stop()));
       await store.close();
     } catch (e) {
       app.log.error({ err: e }, 'shutdown failed');
@@ -101,11 +99,13 @@ async function main(): Promise<void> {
   const metricsApp = listen && metricsServer(metrics, config.metrics.token);
   // Re-derivations queued by `roster scim-setting update`, or left by an instance that died.
   const jobs = startJobWorker(store, (e) => app.log.error({ err: e }, 'job worker failed; retrying at its next poll'), JOB_POLL_MS);
-  drainOnSignals(app, store, metricsApp, [jobs]);
+  const maintenance = startMaintenance(store, config, (e) => app.log.error({ err: e }, 'pruning the job log and deleted target users failed; retrying within the hour'));
+  drainOnSignals(app, store, metricsApp, [jobs, maintenance]);
   const listenOn = async (server: FastifyInstance, host: string, port: number) => {
     try {
       await server.listen({ host, port });
     } catch (e) {
+      await maintenance.stop();
       await store.close().catch(() => undefined);
       fail(`cannot listen on ${host}:${port}: ${describeError(e)}`);
     }

@@ -17,7 +17,7 @@ Exit codes:
   0  success
   1  could not run: bad configuration, database unreachable, unexpected error
   2  invalid arguments
-  3  not found (unknown company or SCIM setting id)
+  3  not found (unknown company, SCIM setting or job id)
   4  conflict (duplicate name, setting already revoked)
 
 With --json, stdout holds exactly one JSON document: the result, or {"error": {"kind", "message"}}.`;

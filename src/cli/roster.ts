@@ -1,9 +1,10 @@
-// The `roster` command: companies and SCIM settings on the store named by DATABASE_URL (safe while the
+// The `roster` command: companies, SCIM settings and their logs on the store named by DATABASE_URL (safe while the
 // server runs: each write is a transaction that waits for the server's SQLite write lock, PostgreSQL is shared anyway).
 // Each command family registers itself from its own module.
 import { Command, CommanderError } from 'commander';
 import { registerCompanyCommands } from './company.ts';
 import { registerDirectoryCommands } from './directory.ts';
+import { registerLogCommands } from './logs.ts';
 import { CliFailure, EXIT_CODES_HELP, printFailure } from './output.ts';
 import { json } from './run.ts';
 import { registerScimSettingCommands } from './scim-setting.ts';
@@ -21,6 +22,7 @@ const program = new Command('roster')
 registerCompanyCommands(program);
 registerScimSettingCommands(program);
 registerDirectoryCommands(program);
+registerLogCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 // `roster scim-setting …`: the token and rules one identity provider uses.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config.ts';
+import { CLI_ACTOR } from '../directory/audit.ts';
 import {
   createScimSetting,
   listCompanyScimSettings,
@@ -11,7 +12,6 @@ import {
   type ScimSettingRow,
 } from '../provisioning/scim-settings.ts';
 import { scimSettingStatus, type ScimSettingStatus } from '../provisioning/scim-request-stats.ts';
-import { CLI_ACTOR } from '../directory/audit.ts';
 import { deleteScimSetting, updateScimSetting, type SettingChange } from '../provisioning/scim-setting-rules.ts';
 import { CliFailure } from './output.ts';
 import { collect, run } from './run.ts';
@@ -99,16 +99,20 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .option('--rate-limit <n>', RATE_LIMIT_HELP, rateLimit)
     .action((o: { company: string; name: string; map: string[]; groupName?: string; groupBy?: string; syncGroups?: boolean; testMode?: boolean; rateLimit?: number | 'default' }) =>
       run(async (store, config) => {
-        const { setting: s, token } = await createScimSetting(store, {
-          companyId: o.company,
-          name: o.name,
-          mappings: o.map,
-          ...(o.groupName !== undefined ? { groupName: o.groupName } : {}),
-          ...(o.groupBy !== undefined ? { groupBy: o.groupBy } : {}),
-          syncGroups: Boolean(o.syncGroups),
-          testMode: Boolean(o.testMode),
-          rateLimit: limitOf(o.rateLimit),
-        });
+        const { setting: s, token } = await createScimSetting(
+          store,
+          {
+            companyId: o.company,
+            name: o.name,
+            mappings: o.map,
+            ...(o.groupName !== undefined ? { groupName: o.groupName } : {}),
+            ...(o.groupBy !== undefined ? { groupBy: o.groupBy } : {}),
+            syncGroups: Boolean(o.syncGroups),
+            testMode: Boolean(o.testMode),
+            rateLimit: limitOf(o.rateLimit),
+          },
+          CLI_ACTOR,
+        );
         const shown = { ...settingJson(config, s), token };
         return {
           json: shown,
@@ -151,7 +155,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
         let s: ScimSettingRow | undefined;
         let jobId: string | null = null;
         if (Object.keys(change).length) ({ setting: s, jobId } = await updateScimSetting(store, id, change, CLI_ACTOR));
-        if (o.rateLimit !== undefined) s = await setScimRateLimit(store, id, limitOf(o.rateLimit));
+        if (o.rateLimit !== undefined) s = await setScimRateLimit(store, id, limitOf(o.rateLimit), CLI_ACTOR);
         const lines = [`Updated SCIM setting ${s!.name} (${s!.id}); rate limit: ${rateLimitText(s!)}`];
         if (jobId) lines.push(`Re-deriving its target users as job ${jobId} (roster job show ${jobId})`);
         return { json: { ...(await settingJson(config, s!)), jobId }, text: lines.join('\n') };
@@ -171,7 +175,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .description('Issue a new token; the old one stops working at once')
     .action((id: string) =>
       run(async (store, config) => {
-        const { setting: s, token } = await rotateScimToken(store, id);
+        const { setting: s, token } = await rotateScimToken(store, id, CLI_ACTOR);
         return { json: { ...settingJson(config, s), token }, text: `New token for ${s.name} (shown once, store it now): ${token}` };
       }),
     );
@@ -180,7 +184,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .description('Revoke the setting: its token stops working at once')
     .action((id: string) =>
       run(async (store, config) => {
-        const s = await revokeScimToken(store, id);
+        const s = await revokeScimToken(store, id, CLI_ACTOR);
         return { json: settingJson(config, s), text: `Revoked SCIM setting ${s.name} (${s.id})` };
       }),
     );

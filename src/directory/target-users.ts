@@ -17,8 +17,15 @@ export function isDeliverable(email: string, allowedDomains: readonly string[]):
   return allowedDomains.length === 0 || allowedDomains.includes(emailDomain(email));
 }
 
-export const MAX_PAGE = 1000;
-export const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+const DEFAULT_PAGE = 100;
+
+/** The rows an admin's page holds: DEFAULT_PAGE unless asked, never more than MAX_PAGE. */
+export function pageSize(limit: number | undefined): number {
+  const n = limit ?? DEFAULT_PAGE;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PAGE) throw new AdminError('invalid', `--limit must be from 1 to ${MAX_PAGE}, got ${n}`);
+  return n;
+}
 
 export interface TargetUserQuery {
   companyId: string;
@@ -95,8 +102,7 @@ async function present(store: Store, company: CompanyRow, rows: TargetUserRow[])
 
 export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise<TargetUserJson[]> {
   const company = await requireCompany(store, q.companyId);
-  const limit = q.limit ?? DEFAULT_PAGE;
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new AdminError('invalid', `--limit must be from 1 to ${MAX_PAGE}, got ${limit}`);
+  const limit = pageSize(q.limit);
   let groupId: string | undefined;
   if (q.group !== undefined) {
     const group = await groupNamed(store, company.id, q.group);

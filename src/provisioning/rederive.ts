@@ -11,6 +11,7 @@ import { inTransaction, type Store } from '../store/open.ts';
 import { countSettingUsers, settingGroupsAfter, settingUsersAfter } from '../store/setting-resources.ts';
 import { findScimSetting, type ScimSettingRow } from '../store/scim-settings.ts';
 import { copyIdpMembers, hasScimMembers, linkIdpGroup } from '../store/target-group-sync.ts';
+import { runPeriodically, type Periodic } from './periodic.ts';
 import { projectUserWrite } from './projection/users.ts';
 import type { ScimContext } from './scim/context.ts';
 
@@ -165,26 +166,6 @@ export async function workPendingJobs(store: Store, options: WorkOptions = {}): 
  * The server's job worker: looks for jobs every `intervalMs` (a job queued by the CLI, or left by a process
  * that died). `stop()` resolves once the batch in progress has committed.
  */
-export function startJobWorker(store: Store, onError: (e: unknown) => void, intervalMs = 5_000): { stop(): Promise<void> } {
-  let stopping = false;
-  let busy = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    if (busy || stopping) return;
-    busy = true;
-    running = workPendingJobs(store, { shouldStop: () => stopping })
-      .catch(onError)
-      .finally(() => {
-        busy = false;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopping = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startJobWorker(store: Store, onError: (e: unknown) => void, intervalMs = 5_000): Periodic {
+  return runPeriodically((shouldStop) => workPendingJobs(store, { shouldStop }), onError, intervalMs);
 }

@@ -3,12 +3,10 @@
 // from their stored resources as a job; switching test mode off applies what the IdP pushed meanwhile.
 import { AdminError } from '../directory/errors.ts';
 import type { Actor } from '../directory/audit.ts';
-import { newId } from '../store/ids.ts';
-import { appendAudit } from '../store/audit-log.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import { deleteSettingHandingOver, updateSettingRules, type SettingRulesChange } from '../store/scim-settings.ts';
 import { queueRederive } from './rederive.ts';
-import { checkedRules, requireScimSetting, type ScimSettingRow } from './scim-settings.ts';
+import { auditSetting, checkedRules, requireScimSetting, rulesOf, type ScimSettingRow } from './scim-settings.ts';
 
 export interface SettingChange {
   name?: string;
@@ -20,15 +18,6 @@ export interface SettingChange {
   testMode?: boolean;
 }
 
-/** What an admin sees of a setting's rules, for the audit log. */
-export const rulesOf = (s: ScimSettingRow) => ({
-  name: s.name,
-  mappings: s.mappings,
-  groupName: s.groupName,
-  groupBy: s.groupBy,
-  syncGroups: s.syncGroups,
-  testMode: s.testMode,
-});
 
 const RULES: (keyof ScimSettingRow)[] = ['mappings', 'groupName', 'groupBy', 'syncGroups'];
 
@@ -76,14 +65,9 @@ export async function updateScimSetting(
     const rulesChanged = RULES.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     const testModeEnded = before.testMode && !after.testMode;
     const jobId = (rulesChanged && !after.testMode) || testModeEnded ? await queueRederive(tx, after, at) : null;
-    await appendAudit(tx, {
-      id: newId(),
-      companyId: before.companyId,
-      at,
-      ...actor,
-      entity: 'scim-setting',
-      entityId: id,
+    await auditSetting(tx, actor, before, {
       operation: 'update',
+      at,
       oldValue: rulesOf(before),
       newValue: { ...rulesOf(after), ...(jobId ? { rederiveJobId: jobId } : {}) },
     });
@@ -97,17 +81,7 @@ export async function deleteScimSetting(store: Store, id: string, actor: Actor, 
     const setting = await requireScimSetting(tx, id);
     const at = now.toISOString();
     await deleteSettingHandingOver(tx, setting.companyId, id, at);
-    await appendAudit(tx, {
-      id: newId(),
-      companyId: setting.companyId,
-      at,
-      ...actor,
-      entity: 'scim-setting',
-      entityId: id,
-      operation: 'delete',
-      oldValue: rulesOf(setting),
-      newValue: null,
-    });
+    await auditSetting(tx, actor, setting, { operation: 'delete', at, oldValue: rulesOf(setting), newValue: null });
     return setting;
   });
 }

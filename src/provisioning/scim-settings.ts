@@ -2,9 +2,12 @@
 // The mappings and grouping are stored and validated here; the provisioning rules give them effect.
 import { randomUUID } from 'node:crypto';
 import { parsePath } from '../scim/filter/parser.ts';
+import type { Actor } from '../directory/audit.ts';
 import { AdminError } from '../directory/errors.ts';
 import { requireCompany } from '../directory/companies.ts';
 import { listCustomFields } from '../directory/custom-fields.ts';
+import { newId } from '../store/ids.ts';
+import { appendAudit } from '../store/audit-log.ts';
 import { validateRules } from './rules/grouping.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import {
@@ -38,6 +41,27 @@ export interface NewScimSetting {
 export const MAX_RATE_LIMIT = 1_000_000;
 
 export type { ScimSettingRow };
+
+/** What an admin sees of a setting's rules, for the audit log. */
+export const rulesOf = (s: ScimSettingRow) => ({
+  name: s.name,
+  mappings: s.mappings,
+  groupName: s.groupName,
+  groupBy: s.groupBy,
+  syncGroups: s.syncGroups,
+  testMode: s.testMode,
+});
+
+/** One audit row about a setting, in the transaction that made the change. Never a token or its hash:
+ *  callers pass what an admin may read (the prefix at most). */
+export function auditSetting(
+  tx: Store,
+  actor: Actor,
+  setting: ScimSettingRow,
+  change: { operation: string; at: string; oldValue: unknown; newValue: unknown },
+): Promise<void> {
+  return appendAudit(tx, { id: newId(Date.parse(change.at)), companyId: setting.companyId, ...actor, entity: 'scim-setting', entityId: setting.id, ...change });
+}
 
 export function parseMapping(text: string): FieldMapping {
   const eq = text.indexOf('=');
@@ -78,6 +102,7 @@ export async function checkedRules(
 export async function createScimSetting(
   store: Store,
   input: NewScimSetting,
+  actor: Actor,
   now = new Date(),
 ): Promise<{ setting: ScimSettingRow; token: string }> {
   await requireCompany(store, input.companyId);
@@ -106,7 +131,11 @@ export async function createScimSetting(
     testMode: input.testMode ?? false,
   };
   try {
-    await inTransaction(store, (tx) => insertScimSetting(tx, setting, issued.hash));
+    await inTransaction(store, async (tx) => {
+      await insertScimSetting(tx, setting, issued.hash);
+      const newValue = { ...rulesOf(setting), tokenPrefix: setting.tokenPrefix, rateLimit };
+      await auditSetting(tx, actor, setting, { operation: 'create', at: setting.createdAt, oldValue: null, newValue });
+    });
   } catch (e) {
     if (store.dialect.isUniqueViolation(e)) throw new AdminError('conflict', `The company already has a SCIM setting named "${name}"`);
     throw e;
@@ -123,11 +152,12 @@ function checkedRateLimit(limit: number | null): number | null {
 
 /** Sets the requests per second the setting's token may send (null = the server default), from its next request
  *  on every instance (each reads the setting with every request). */
-export async function setScimRateLimit(store: Store, id: string, rateLimit: number | null): Promise<ScimSettingRow> {
+export async function setScimRateLimit(store: Store, id: string, rateLimit: number | null, actor: Actor, now = new Date()): Promise<ScimSettingRow> {
   const limit = checkedRateLimit(rateLimit);
   return inTransaction(store, async (tx) => {
     const setting = await requireScimSetting(tx, id);
     if (setting.revokedAt || !(await setRateLimit(tx, id, limit))) throw new AdminError('conflict', `SCIM setting ${id} is revoked; create a new one`);
+    await auditSetting(tx, actor, setting, { operation: 'update', at: now.toISOString(), oldValue: { rateLimit: setting.rateLimit }, newValue: { rateLimit: limit } });
     return { ...setting, rateLimit: limit };
   });
 }
@@ -144,25 +174,31 @@ export async function listCompanyScimSettings(store: Store, companyId: string): 
 }
 
 /** A new token; the old one stops working at once (the hash is replaced in one UPDATE). */
-export async function rotateScimToken(store: Store, id: string, now = new Date()): Promise<{ setting: ScimSettingRow; token: string }> {
+export async function rotateScimToken(store: Store, id: string, actor: Actor, now = new Date()): Promise<{ setting: ScimSettingRow; token: string }> {
   const issued = issueToken();
+  const at = now.toISOString();
   const setting = await inTransaction(store, async (tx) => {
     const found = await requireScimSetting(tx, id);
     if (found.revokedAt) throw new AdminError('conflict', `SCIM setting ${id} is revoked; create a new one`);
-    if (!(await replaceToken(tx, id, issued.hash, issued.prefix, now.toISOString()))) {
+    if (!(await replaceToken(tx, id, issued.hash, issued.prefix, at))) {
       throw new AdminError('conflict', `SCIM setting ${id} was revoked meanwhile`);
     }
+    const oldValue = { tokenPrefix: found.tokenPrefix, rotatedAt: found.rotatedAt };
+    await auditSetting(tx, actor, found, { operation: 'rotate', at, oldValue, newValue: { tokenPrefix: issued.prefix, rotatedAt: at } });
     return found;
   });
-  return { setting: { ...setting, tokenPrefix: issued.prefix, rotatedAt: now.toISOString() }, token: issued.token };
+  return { setting: { ...setting, tokenPrefix: issued.prefix, rotatedAt: at }, token: issued.token };
 }
 
-export async function revokeScimToken(store: Store, id: string, now = new Date()): Promise<ScimSettingRow> {
+export async function revokeScimToken(store: Store, id: string, actor: Actor, now = new Date()): Promise<ScimSettingRow> {
+  const at = now.toISOString();
   return inTransaction(store, async (tx) => {
     const setting = await requireScimSetting(tx, id);
+    // Already revoked: nothing changes, so nothing is audited.
     if (setting.revokedAt) return setting;
-    await revokeScimSetting(tx, id, now.toISOString());
-    return { ...setting, revokedAt: now.toISOString() };
+    await revokeScimSetting(tx, id, at);
+    await auditSetting(tx, actor, setting, { operation: 'revoke', at, oldValue: { revokedAt: null }, newValue: { revokedAt: at } });
+    return { ...setting, revokedAt: at };
   });
 }
 

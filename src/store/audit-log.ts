@@ -37,3 +37,30 @@ export async function appendAudit(store: Store, e: AuditEntry): Promise<void> {
     })
     .execute();
 }
+
+export interface AuditPage {
+  companyId: string;
+  /** The id of the last row of the previous page: older rows follow. */
+  beforeId?: string;
+  limit: number;
+}
+
+/** Newest first, one page: ids are time-ordered, so each page is one range of audit_log_company read backwards. */
+export async function pageAuditLog(store: Store, p: AuditPage): Promise<AuditEntry[]> {
+  let q = store.db.selectFrom('audit_log').selectAll().where('company_id', '=', p.companyId);
+  if (p.beforeId !== undefined) q = q.where('id', '<', p.beforeId);
+  const rows = await q.orderBy('id', 'desc').limit(p.limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    companyId: r.company_id,
+    at: r.at,
+    actor: r.actor,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    entity: r.entity,
+    entityId: r.entity_id,
+    operation: r.operation,
+    oldValue: r.old_value === null ? null : store.dialect.fromJson(r.old_value),
+    newValue: r.new_value === null ? null : store.dialect.fromJson(r.new_value),
+  }));
+}

@@ -28,3 +28,8 @@ export function idAtTime(at: Date): string {
   const hex = at.getTime().toString(16).padStart(12, '0');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
 }
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether `s` has the shape of an id: a cursor that does not is a typo, not the start of the log. */
+export const isId = (s: string): boolean => ID.test(s);

@@ -1,6 +1,6 @@
 // Long-running jobs as a queue in the database: any process may work a job, one at a time by lease. Progress
 // and a cursor are saved after every batch, so a job whose worker died resumes where it stopped once the
-// lease runs out. (`findJob` in jobs.ts reads them for `roster job show`.)
+// lease runs out. `findJob` reads one for `roster job show`.
 import type { Store } from './open.ts';
 
 export interface NewJob {
@@ -19,6 +19,40 @@ export interface ClaimedJob {
   settingId: string | null;
   done: number;
   cursor: string | null;
+}
+
+export interface JobRow {
+  id: string;
+  companyId: string;
+  kind: string;
+  settingId: string | null;
+  /** queued | running | done | failed | cancelled */
+  status: string;
+  done: number;
+  total: number;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+export async function findJob(store: Store, id: string): Promise<JobRow | undefined> {
+  const r = await store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  return (
+    r && {
+      id: r.id,
+      companyId: r.company_id,
+      kind: r.kind,
+      settingId: r.scim_setting_id,
+      status: r.status,
+      done: Number(r.done),
+      total: Number(r.total),
+      error: r.error,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      finishedAt: r.finished_at,
+    }
+  );
 }
 
 export async function insertJob(store: Store, j: NewJob): Promise<void> {

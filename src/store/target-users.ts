@@ -170,6 +170,14 @@ export async function softDeleteTargetUser(store: Store, id: string, at: string)
   await store.db.deleteFrom('target_group_members').where('target_user_id', '=', id).execute();
 }
 
+/** Removes up to `batch` target users soft-deleted before `before` (ISO 8601), oldest deletion first, by
+ *  the target_users_deleted index; their custom values go with them (foreign-key cascade). How many went. */
+export async function purgeDeletedTargetUsers(store: Store, before: string, batch: number): Promise<number> {
+  const doomed = store.db.selectFrom('target_users').select('id').where('deleted_at', '<', before).orderBy('deleted_at').limit(batch);
+  const result = await store.db.deleteFrom('target_users').where('id', 'in', doomed).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** The live target user a manager reference names: its SCIM id, externalId or email. */
 export async function resolveManager(store: Store, companyId: string, value: string): Promise<string | undefined> {
   const byScimId = await store.db.selectFrom('target_users').select('id').where('scim_user_id', '=', value).where('company_id', '=', companyId).executeTakeFirst();

@@ -3,6 +3,7 @@
 // blank e-mails; and 409s that name the other SCIM setting of the company that owns a userName.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CLI_ACTOR } from '../../src/directory/audit.ts';
 import { createScimSetting } from '../../src/provisioning/scim-settings.ts';
 import { matches } from '../../src/scim/filter/evaluate.ts';
 import { parseFilter } from '../../src/scim/filter/parser.ts';
@@ -157,7 +158,7 @@ for (const kind of storeKinds()) {
     let okta: string;
     before(async () => {
       s = await startServer(kind);
-      ({ token: okta } = await createScimSetting(s.store, { companyId: s.companyId, name: 'Okta EU' }));
+      ({ token: okta } = await createScimSetting(s.store, { companyId: s.companyId, name: 'Okta EU' }, CLI_ACTOR));
     });
     after(() => s.close());
 

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { CLI_ACTOR } from '../../src/directory/audit.ts';
 import { setScimRateLimit } from '../../src/provisioning/scim-settings.ts';
 import { startServer, type TestServer } from '../support/app.ts';
 import { assertScimError, createUser } from '../support/scim.ts';
@@ -58,11 +59,11 @@ for (const kind of storeKinds()) {
 
       assertScimError(await s.scim('POST', '/scim/v2/Users', '{"schemas": ['), 400, 'invalidSyntax');
       assertScimError(await s.scim('POST', '/scim/v2/Users', { title: 'x'.repeat(3000) }), 413);
-      await setScimRateLimit(s.store, s.settingId, 1);
+      await setScimRateLimit(s.store, s.settingId, 1, CLI_ACTOR);
       const statuses = [];
       for (let i = 0; i < 4; i++) statuses.push((await s.scim('GET', '/scim/v2/Users')).status);
       assert.deepEqual(statuses, [200, 200, 429, 429]);
-      await setScimRateLimit(s.store, s.settingId, null);
+      await setScimRateLimit(s.store, s.settingId, null, CLI_ACTOR);
 
       const text = (await scrape()).body;
       assert.equal(sample(text, outcome('success')), was(outcome('success')) + 2);

@@ -285,7 +285,7 @@ for (const kind of storeKinds()) {
       it("answers 409 naming the other setting when its user has the address", async () => {
         const t = await tenant();
         await create(t, 'taken@acme.com');
-        const other = await createScimSetting(s.store, { companyId: t.companyId, name: 'Okta' });
+        const other = await createScimSetting(s.store, { companyId: t.companyId, name: 'Okta' }, CLI_ACTOR);
         const okta = tenantClient({ companyId: t.companyId, settingId: other.setting.id, token: other.token });
         const res = await okta.send('POST', '/scim/v2/Users', userBody('taken@acme.com', { userName: unique('okta') + '@acme.com' }));
         assertScimError(res, 409, 'uniqueness');

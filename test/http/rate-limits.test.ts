@@ -3,6 +3,7 @@
 // database holding a token's limit together. The clock is the app's, pinned and moved by the tests.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CLI_ACTOR } from '../../src/directory/audit.ts';
 import { setScimRateLimit } from '../../src/provisioning/scim-settings.ts';
 import { MAX_FAILURES } from '../../src/provisioning/rate-limits/failed-auth-limits.ts';
 import { startServer, type TestServer } from '../support/app.ts';
@@ -31,7 +32,7 @@ for (const kind of storeKinds()) {
     const accepted = (statuses: number[]) => statuses.filter((st) => st === 200).length;
 
     it('answers a burst over the setting\'s limit with 429, Retry-After and a SCIM error, and lets the token through again a second later', async () => {
-      await setScimRateLimit(s.store, s.settingId, 5);
+      await setScimRateLimit(s.store, s.settingId, 5, CLI_ACTOR);
       // A full bucket holds two seconds of the limit.
       assert.deepEqual(await send(10), Array(10).fill(200));
       const limited = await s.scim('GET', '/scim/v2/Users');
@@ -45,7 +46,7 @@ for (const kind of storeKinds()) {
 
     it('does not throttle another setting\'s token while one is limited', async () => {
       const other = await s.otherTenant();
-      for (const id of [s.settingId, other.settingId]) await setScimRateLimit(s.store, id, 1);
+      for (const id of [s.settingId, other.settingId]) await setScimRateLimit(s.store, id, 1, CLI_ACTOR);
       advance(10_000);
       await send(5);
       assert.equal((await s.scim('GET', '/scim/v2/Users')).status, 429);
@@ -53,7 +54,7 @@ for (const kind of storeKinds()) {
     });
 
     it('answers 429 to an address after repeated failed tokens, but never to a valid token from it', async () => {
-      await setScimRateLimit(s.store, s.settingId, null);
+      await setScimRateLimit(s.store, s.settingId, null, CLI_ACTOR);
       advance(10_000);
       const from = (remoteAddress: string, authorization?: string) =>
         s.app.inject({ method: 'GET', url: '/scim/v2/Users', remoteAddress, headers: authorization ? { authorization } : {} });
@@ -79,7 +80,7 @@ for (const kind of storeKinds()) {
       const quiet = await startServer(kind, { now: () => clock, store: s.store, statsFlushIntervalMs: 60_000 });
       const sql = logSql(s);
       try {
-        await setScimRateLimit(s.store, s.settingId, 1000);
+        await setScimRateLimit(s.store, s.settingId, 1000, CLI_ACTOR);
         sql.log.length = 0;
         assert.equal(accepted(await send(50, s.token, quiet)), 50);
         const writes = sql.log.filter((q) => /^\s*(insert|update|delete)\b/i.test(q.sql));
@@ -95,7 +96,7 @@ for (const kind of storeKinds()) {
       const second = await startServer(kind, { now: () => clock, store: s.store });
       try {
         const LIMIT = 5;
-        await setScimRateLimit(s.store, s.settingId, LIMIT);
+        await setScimRateLimit(s.store, s.settingId, LIMIT, CLI_ACTOR);
         advance(10_000);
         // Per second of the (pinned) clock: 20 requests to each instance, then the clock moves on and both
         // exchange their counts (every 10 ms in tests).

@@ -91,7 +91,7 @@ for (const kind of storeKinds()) {
           'a rotated token',
           async (s) => {
             const t = await s.otherTenant();
-            await rotateScimToken(s.store, t.settingId);
+            await rotateScimToken(s.store, t.settingId, CLI_ACTOR);
             return { authorization: `Bearer ${t.token}` };
           },
         ],
@@ -99,7 +99,7 @@ for (const kind of storeKinds()) {
           'a revoked token',
           async (s) => {
             const t = await s.otherTenant();
-            await revokeScimToken(s.store, t.settingId);
+            await revokeScimToken(s.store, t.settingId, CLI_ACTOR);
             return { authorization: `Bearer ${t.token}` };
           },
         ],
@@ -119,7 +119,7 @@ for (const kind of storeKinds()) {
 
       it('accepts the new token at once after a rotation', async () => {
         const t = await s.otherTenant();
-        const { token } = await rotateScimToken(s.store, t.settingId);
+        const { token } = await rotateScimToken(s.store, t.settingId, CLI_ACTOR);
         const res = await s.scim('GET', '/scim/v2/Users', undefined, { authorization: `Bearer ${token}` });
         assert.equal(res.status, 200, res.raw);
       });
@@ -177,7 +177,7 @@ for (const kind of storeKinds()) {
         });
         try {
           const company = await createCompany(store, { name: 'Logged' }, CLI_ACTOR);
-          const { token, setting } = await createScimSetting(store, { companyId: company.id, name: 'Entra ID' });
+          const { token, setting } = await createScimSetting(store, { companyId: company.id, name: 'Entra ID' }, CLI_ACTOR);
           const wrong = `rst_${'Z'.repeat(43)}`;
           const userName = 'jane.private@logged.example';
           const send = (method: string, url: string, auth: string, body?: unknown) =>
@@ -195,7 +195,7 @@ for (const kind of storeKinds()) {
           await send('POST', '/scim/v2/Users', token, '{"userName": "jane.private');
           await send('GET', '/scim/v2/Users', wrong);
           await send('GET', `/scim/v2/Users?access_token=${token}`, wrong);
-          const { token: rotated } = await rotateScimToken(store, setting.id);
+          const { token: rotated } = await rotateScimToken(store, setting.id, CLI_ACTOR);
           await send('GET', '/scim/v2/Users', token);
           await send('GET', '/scim/v2/Users', rotated);
 

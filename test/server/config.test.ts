@@ -29,6 +29,13 @@ describe('the configuration', () => {
     assert.equal(loadConfig({ HANDLER_TIMEOUT_MS: '120000' }).handlerTimeoutMs, 120_000);
   });
 
+  it('keeps the job log and deleted target users 90 days unless JOB_LOG_RETENTION_DAYS and DELETED_USER_RETENTION_DAYS say otherwise', () => {
+    assert.equal(loadConfig({}).jobLogRetentionDays, 90);
+    assert.equal(loadConfig({}).deletedUserRetentionDays, 90);
+    assert.equal(loadConfig({ JOB_LOG_RETENTION_DAYS: '30' }).jobLogRetentionDays, 30);
+    assert.equal(loadConfig({ DELETED_USER_RETENTION_DAYS: '365' }).deletedUserRetentionDays, 365);
+  });
+
   it('exposes no /metrics by default, behind METRICS_TOKEN on the app, or on 127.0.0.1:9464 with METRICS_HOST or METRICS_PORT', () => {
     assert.deepEqual(loadConfig({}).metrics, {});
     assert.deepEqual(loadConfig({ METRICS_TOKEN: 'a-long-metrics-token' }).metrics, { token: 'a-long-metrics-token' });
@@ -74,6 +81,8 @@ describe('the configuration', () => {
     ['a REQUEST_TIMEOUT_MS below a second', { REQUEST_TIMEOUT_MS: '500' }, /^REQUEST_TIMEOUT_MS must be a whole number from 1000 to 3600000, got "500"$/],
     ['a HANDLER_TIMEOUT_MS that is not a number', { HANDLER_TIMEOUT_MS: '30s' }, /^HANDLER_TIMEOUT_MS must be a whole number from 100 to 3600000, got "30s"$/],
     ['a METRICS_PORT out of range', { METRICS_PORT: '70000' }, /^METRICS_PORT must be a whole number from 0 to 65535, got "70000"$/],
+    ['a JOB_LOG_RETENTION_DAYS of 0 (it would prune every row)', { JOB_LOG_RETENTION_DAYS: '0' }, /^JOB_LOG_RETENTION_DAYS must be a whole number from 1 to 3650, got "0"$/],
+    ['a DELETED_USER_RETENTION_DAYS that is not a number', { DELETED_USER_RETENTION_DAYS: '90d' }, /^DELETED_USER_RETENTION_DAYS must be a whole number from 1 to 3650, got "90d"$/],
     ['a METRICS_TOKEN shorter than 16 characters', { METRICS_TOKEN: 'secret' }, /^METRICS_TOKEN must be at least 16 characters$/],
   ];
   for (const [what, env, message] of rejected) {

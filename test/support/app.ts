@@ -68,7 +68,7 @@ export async function startServer(kind: StoreKind, options: ServerOptions = {}):
   });
   const tenant = async (name: string) => {
     const company = await createCompany(store, { name }, CLI_ACTOR);
-    const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Entra ID' });
+    const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Entra ID' }, CLI_ACTOR);
     return { token, companyId: company.id, settingId: setting.id };
   };
   const main = await tenant('Acme');
