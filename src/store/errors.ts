@@ -24,3 +24,24 @@ export class MissingReferences extends Error {
     this.name = 'MissingReferences';
   }
 }
+
+/** The database does not hold the schema this code knows, and the caller may not migrate it: no Roster schema
+ *  at all (a missing or empty file, another database), an older one (fewer migrations applied) or a newer
+ *  one (migrations this code does not know). `missing` lists the migrations not applied, `unknown` those applied
+ *  that this code does not know. */
+export class SchemaMismatch extends Error {
+  constructor(
+    readonly state: 'none' | 'older' | 'newer',
+    readonly missing: readonly string[] = [],
+    readonly unknown: readonly string[] = [],
+  ) {
+    super(
+      state === 'none'
+        ? 'the database holds no Roster schema'
+        : state === 'older'
+          ? `the database was migrated by an older Roster (missing ${missing.join(', ')})`
+          : `the database was migrated by a newer Roster (unknown ${unknown.join(', ')})`,
+    );
+    this.name = 'SchemaMismatch';
+  }
+}
