@@ -1,6 +1,7 @@
 // `npm start`: read the configuration, open the store named by DATABASE_URL (creating and migrating it),
 // listen, and drain on SIGTERM. A start-up failure is the operator's to fix: one line on stderr, exit 1.
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
@@ -8,7 +9,8 @@ import { Metrics } from './http/metrics.ts';
 import { metricsServer } from './http/metrics-endpoint.ts';
 import { loadConfig, redactUrl, type Config } from './config.ts';
 import { describeError } from './describe-error.ts';
-import { openStore, type Store } from './store/open.ts';
+import { inTransaction, openStore, type Store } from './store/open.ts';
+import { recordServerInfo } from './store/server-info.ts';
 
 function fail(message: string): never {
   process.stderr.write(`roster: ${message}\n`);
@@ -32,6 +34,14 @@ function checkTls(tls: NonNullable<Config['tls']>): void {
   } catch (e) {
     fail(`TLS_CERT_FILE ${tls.certFile} and TLS_KEY_FILE ${tls.keyFile} are not a usable PEM certificate and key: ${describeError(e)}`);
   }
+}
+
+/** The SCIM base URL an identity provider is given: PUBLIC_URL, else the address this server really listens on
+ *  (PORT=0 binds a random port), with a wildcard address named as this machine. */
+function publicScimUrl(config: Config, address: AddressInfo): string {
+  if (config.publicUrl) return `${config.publicUrl}/scim/v2`;
+  const host = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${config.tls ? 'https' : 'http'}://${host}:${address.port}/scim/v2`;
 }
 
 function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyInstance | undefined): void {
@@ -99,6 +109,9 @@ async function main(): Promise<void> {
     }
   };
   await listenOn(app, config.host, config.port);
+  // For the CLI's scimUrl: it runs without this server's environment. Serving SCIM does not depend on it.
+  const scimUrl = publicScimUrl(config, app.server.address() as AddressInfo);
+  await inTransaction(store, (tx) => recordServerInfo(tx, scimUrl)).catch((e: unknown) => app.log.warn({ err: e }, 'could not record the SCIM URL for the CLI'));
   // The metrics listener serves /metrics only, on its own address (METRICS_HOST/METRICS_PORT).
   if (metricsApp && listen) await listenOn(metricsApp, listen.host, listen.port);
 }

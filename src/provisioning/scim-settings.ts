@@ -130,7 +130,7 @@ export async function rotateScimToken(store: Store, id: string, now = new Date()
 export async function revokeScimToken(store: Store, id: string, now = new Date()): Promise<ScimSettingRow> {
   return inTransaction(store, async (tx) => {
     const setting = await requireScimSetting(tx, id);
-    if (setting.revokedAt) return setting;
+    if (setting.revokedAt) throw new AdminError('conflict', `SCIM setting ${id} was already revoked at ${setting.revokedAt}`);
     await revokeScimSetting(tx, id, now.toISOString());
     return { ...setting, revokedAt: now.toISOString() };
   });
