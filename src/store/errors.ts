@@ -1,11 +1,11 @@
 // The store's own errors: what went wrong in data terms, nothing of any protocol. Each surface maps them
 // to its shape (SCIM: provisioning/scim/store-errors.ts; the CLI and admin API: their own).
 
-/** A write would give a second row the same value of a unique column (userName, displayName), compared
+/** A write would give a second row the same value of a unique column (userName, displayName, a company's name), compared
  *  as the index compares it (folded). `value` is the value the write tried, as given. */
 export class UniqueViolation extends Error {
   constructor(
-    readonly entity: 'user' | 'group',
+    readonly entity: 'user' | 'group' | 'company',
     readonly field: string,
     readonly value: string,
   ) {
