@@ -2,8 +2,10 @@
 // server's environment: the server records its PUBLIC_URL, or else the address it listens on, when it starts.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
-import { freshPostgresDatabase, request, roster, seedTenant, selfSignedCertificate, startServer, tempDir, type CliResult } from '../support/process.ts';
+import { cleanEnv, freshPostgresDatabase, request, roster, seedTenant, selfSignedCertificate, SERVER, startServer, tempDir, type CliResult } from '../support/process.ts';
 
 function ok(result: CliResult): any {
   assert.equal(result.code, 0, `exit code; stderr: ${result.stderr}`);
@@ -56,6 +58,27 @@ describe('the scimUrl roster prints', () => {
       assert.equal((await printedScimUrl(databaseUrl, { PUBLIC_URL: 'https://scim.example.org' })).scimUrl, 'https://scim.example.org/scim/v2');
     } finally {
       await server.stop();
+    }
+  });
+
+  it('is the port the server really bound with PORT=0', async () => {
+    const databaseUrl = freshFile();
+    const { companyId } = await seedTenant(databaseUrl);
+    const fallback = 'http://localhost:8080/scim/v2';
+    const server = spawn(process.execPath, [SERVER], { cwd: dir.path, env: cleanEnv({ DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' }), stdio: 'ignore' });
+    try {
+      let scimUrl = fallback;
+      for (const deadline = Date.now() + 30_000; scimUrl === fallback && Date.now() < deadline; ) {
+        [{ scimUrl }] = ok(await roster(['scim-setting', 'list', '--company', companyId, '--json'], { DATABASE_URL: databaseUrl }));
+      }
+      assert.match(scimUrl, /^http:\/\/127\.0\.0\.1:\d+\/scim\/v2$/);
+      assert.notEqual(new URL(scimUrl).port, '0');
+      assert.equal((await request(new URL('/healthz', scimUrl).href)).status, 200);
+    } finally {
+      if (server.exitCode === null && server.signalCode === null) {
+        server.kill('SIGTERM');
+        await once(server, 'exit');
+      }
     }
   });
 
