@@ -1,5 +1,5 @@
 // `npm start`: read the configuration, open the store named by DATABASE_URL (creating and migrating it),
-// listen, and drain on SIGTERM. A start-up failure is the operator's to fix: one line on stderr, exit 1.
+// listen, record where it listens for the CLI, and drain on SIGTERM. A start-up failure is the operator's to fix: one line on stderr, exit 1.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';

@@ -40,7 +40,7 @@ export class SchemaMismatch extends Error {
         ? 'the database holds no Roster schema'
         : state === 'older'
           ? `the database was migrated by an older Roster (missing ${missing.join(', ')})`
-          : `the database was migrated by a newer Roster (unknown ${unknown.join(', ')})`,
+          : `the database was migrated by a newer Roster (migrations ${unknown.join(', ')}, unknown to this version)`,
     );
     this.name = 'SchemaMismatch';
   }

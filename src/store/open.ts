@@ -236,20 +236,30 @@ async function migratorOf(store: Store): Promise<Migrator> {
   return new Migrator({ db: store.db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
 }
 
+/** The migrations this code knows that the database lacks, and those it has that this code does not know
+ *  (a newer Roster's). Reads only: getMigrations reads the migration table when it exists and creates nothing. */
+async function schemaState(store: Store, migrator: Migrator): Promise<{ missing: string[]; unknown: string[] }> {
+  const known = await migrator.getMigrations();
+  const missing = known.filter((m) => !m.executedAt).map((m) => m.name);
+  // Migrations are applied in order, so a database with any known one applied has the migration table.
+  if (missing.length === known.length) return { missing, unknown: [] };
+  const applied = await sql<{ name: string }>`SELECT name FROM ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(store.db);
+  return { missing, unknown: applied.rows.map((r) => r.name).filter((name) => !Object.hasOwn(migrations, name)) };
+}
+
 async function migrate(store: Store): Promise<void> {
-  const { error } = await (await migratorOf(store)).migrateToLatest();
+  const migrator = await migratorOf(store);
+  const { missing, unknown } = await schemaState(store, migrator);
+  // Kysely would say "corrupted migrations"; the database is fine, this code is older than it.
+  if (unknown.length) throw new SchemaMismatch('newer', missing, unknown);
+  const { error } = await migrator.migrateToLatest();
   if (error) throw error;
 }
 
 /** SchemaMismatch unless every migration this code knows, and no other, has been applied. Reads only. */
 async function requireSchema(store: Store): Promise<void> {
-  // getMigrations reads the migration table when it exists and creates nothing.
-  const known = await (await migratorOf(store)).getMigrations();
-  const missing = known.filter((m) => !m.executedAt).map((m) => m.name);
-  if (missing.length === known.length) throw new SchemaMismatch('none', missing);
-  // Migrations are applied in order, so a database with any known one applied has the migration table.
-  const applied = await sql<{ name: string }>`SELECT name FROM ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(store.db);
-  const unknown = applied.rows.map((r) => r.name).filter((name) => !(name in migrations));
+  const { missing, unknown } = await schemaState(store, await migratorOf(store));
+  if (missing.length === Object.keys(migrations).length) throw new SchemaMismatch('none');
   if (unknown.length) throw new SchemaMismatch('newer', missing, unknown);
   if (missing.length) throw new SchemaMismatch('older', missing);
 }

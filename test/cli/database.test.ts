@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openStore } from '../../src/store/open.ts';
-import { freshPostgresDatabase, roster, tempDir, type CliResult } from '../support/process.ts';
+import { freshPostgresDatabase, roster, startServerExpectingFailure, tempDir, type CliResult } from '../support/process.ts';
 
 const NO_SCHEMA = /holds no Roster database .*; start the server on it first \(DATABASE_URL=.* npm start\), which creates it$/;
 
@@ -117,11 +117,15 @@ for (const [name, make] of [['SQLite', sqliteStored], ['PostgreSQL', postgresSto
       }
     });
 
-    it('exits 1 on a newer one (a migration this code does not know), naming it', async (t) => {
+    it('exits 1 on a newer one (a migration this code does not know), naming it, and so does the server', async (t) => {
       if (!stored) return t.skip('ROSTER_TEST_POSTGRES_URL is not set');
       await stored.query(`INSERT INTO kysely_migration (name, timestamp) VALUES ('999_future', '2027-01-01T00:00:00.000Z')`);
       try {
         refused(await roster(['company', 'list', '--json'], { DATABASE_URL: stored.url }), stored.url, /newer version \(migrations 999_future\); use the roster CLI of that version$/);
+        // Nor does the server start on it: its migrations would not be the ones the database has.
+        const server = await startServerExpectingFailure({ DATABASE_URL: stored.url, PORT: '0' });
+        assert.equal(server.code, 1);
+        assert.match(server.stderr, /^roster: cannot open DATABASE_URL .*: the database was migrated by a newer Roster \(migrations 999_future, unknown to this version\)\n$/);
       } finally {
         await stored.query(`DELETE FROM kysely_migration WHERE name = '999_future'`);
       }
