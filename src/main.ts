@@ -1,6 +1,7 @@
 // `npm start`: read the configuration, open the store named by DATABASE_URL (creating and migrating it),
-// listen, and drain on SIGTERM. A start-up failure is the operator's to fix: one line on stderr, exit 1.
+// listen, record where it listens for the CLI, and drain on SIGTERM. A start-up failure is the operator's to fix: one line on stderr, exit 1.
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
@@ -11,7 +12,8 @@ import { describeError } from './describe-error.ts';
 import { startJobWorker } from './provisioning/rederive.ts';
 import { startMaintenance } from './provisioning/maintenance.ts';
 import type { Periodic } from './provisioning/periodic.ts';
-import { openStore, type Store } from './store/open.ts';
+import { inTransaction, openStore, type Store } from './store/open.ts';
+import { recordServerInfo } from './store/server-info.ts';
 
 /** How often an instance looks for queued jobs: one indexed read. */
 const JOB_POLL_MS = 2_000;
@@ -38,6 +40,14 @@ function checkTls(tls: NonNullable<Config['tls']>): void {
   } catch (e) {
     fail(`TLS_CERT_FILE ${tls.certFile} and TLS_KEY_FILE ${tls.keyFile} are not a usable PEM certificate and key: ${describeError(e)}`);
   }
+}
+
+/** The SCIM base URL an identity provider is given: PUBLIC_URL, else the address this server really listens on
+ *  (PORT=0 binds a random port), with a wildcard address named as this machine. */
+function publicScimUrl(config: Config, address: AddressInfo): string {
+  if (config.publicUrl) return `${config.publicUrl}/scim/v2`;
+  const host = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${config.tls ? 'https' : 'http'}://${host}:${address.port}/scim/v2`;
 }
 
 function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyInstance | undefined, background: Periodic[]): void {
@@ -111,6 +121,9 @@ async function main(): Promise<void> {
     }
   };
   await listenOn(app, config.host, config.port);
+  // For the CLI's scimUrl: it runs without this server's environment. Serving SCIM does not depend on it.
+  const scimUrl = publicScimUrl(config, app.server.address() as AddressInfo);
+  await inTransaction(store, (tx) => recordServerInfo(tx, scimUrl)).catch((e: unknown) => app.log.warn({ err: e }, 'could not record the SCIM URL for the CLI'));
   // The metrics listener serves /metrics only, on its own address (METRICS_HOST/METRICS_PORT).
   if (metricsApp && listen) await listenOn(metricsApp, listen.host, listen.port);
 }

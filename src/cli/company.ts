@@ -2,12 +2,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { CLI_ACTOR } from '../directory/audit.ts';
 import { createCompany, listCompanies, requireCompany, updateCompanySettings, type CompanyChange } from '../directory/companies.ts';
-import type { CompanyRow, CompanyWithUsage } from '../store/companies.ts';
+import type { CompanyWithUsage } from '../store/companies.ts';
 import { list, run, wholeNumber } from './run.ts';
 
-/** A company as the CLI shows it: its settings, and with usage its licence state. */
-function companyJson(c: CompanyRow | CompanyWithUsage) {
-  const shown = {
+/** A company as the CLI shows it: its settings and its licence state. */
+function companyJson(c: CompanyWithUsage) {
+  return {
     id: c.id,
     name: c.name,
     licenseLimit: c.licenseLimit,
@@ -15,9 +15,10 @@ function companyJson(c: CompanyRow | CompanyWithUsage) {
     allowedDomains: c.allowedDomains,
     language: c.language,
     createdAt: c.createdAt,
+    activeUsers: c.activeUsers,
+    licenseExceeded: c.licenseExceededAt !== null,
+    licenseExceededSince: c.licenseExceededAt,
   };
-  if (!('activeUsers' in c)) return shown;
-  return { ...shown, activeUsers: c.activeUsers, licenseExceeded: c.licenseExceededAt !== null, licenseExceededSince: c.licenseExceededAt };
 }
 
 function companyText(c: CompanyWithUsage): string {

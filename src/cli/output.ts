@@ -15,7 +15,8 @@ const EXIT_CODES: Record<FailureKind, number> = { internal: 1, config: 1, unavai
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  success
-  1  could not run: bad configuration, database unreachable, unexpected error
+  1  could not run: bad configuration, database unreachable, no Roster database at DATABASE_URL
+     (the CLI never creates one: start the server there first), unexpected error
   2  invalid arguments
   3  not found (unknown company, SCIM setting or job id)
   4  conflict (duplicate name, setting already revoked)

@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import { loadConfig, redactUrl, type Config } from '../config.ts';
 import { describeError } from '../describe-error.ts';
+import { SchemaMismatch } from '../store/errors.ts';
 import { openStore, type Store } from '../store/open.ts';
 import { CLI_LOCK_WAIT } from '../store/sqlite-writer.ts';
 import { CliFailure, printResult, type Result } from './output.ts';
@@ -14,17 +15,27 @@ export const json = process.argv.includes('--json');
 export async function run(work: (store: Store, config: Config) => Promise<Result>): Promise<void> {
   const config = loadConfig();
   let store: Store;
+  const shown = redactUrl(config.databaseUrl);
   try {
-    // Nothing else runs in the CLI: it may block while the server holds SQLite's write lock.
-    store = await openStore(config.databaseUrl, { lockWait: CLI_LOCK_WAIT });
+    // Nothing else runs in the CLI: it may block while the server holds SQLite's write lock. Only the server
+    // creates and migrates a database: a typo in DATABASE_URL must not leave a new empty one behind.
+    store = await openStore(config.databaseUrl, { lockWait: CLI_LOCK_WAIT, migrate: false });
   } catch (e) {
-    throw new CliFailure('unavailable', `cannot open DATABASE_URL ${redactUrl(config.databaseUrl)}: ${describeError(e)}`);
+    if (e instanceof SchemaMismatch) throw new CliFailure('unavailable', schemaMessage(e, shown));
+    throw new CliFailure('unavailable', `cannot open DATABASE_URL ${shown}: ${describeError(e)}`);
   }
   try {
     printResult(json, await work(store, config));
   } finally {
     await store.close();
   }
+}
+
+function schemaMessage(e: SchemaMismatch, shown: string): string {
+  const start = `start the server on it first (DATABASE_URL=${shown} npm start)`;
+  if (e.state === 'none') return `DATABASE_URL ${shown} holds no Roster database (is it the right path or database?); ${start}, which creates it`;
+  if (e.state === 'older') return `DATABASE_URL ${shown} holds a Roster database of an older version (missing migrations ${e.missing.join(', ')}); ${start}, which migrates it`;
+  return `DATABASE_URL ${shown} holds a Roster database of a newer version (migrations ${e.unknown.join(', ')}); use the roster CLI of that version`;
 }
 
 export function wholeNumber(value: string): number {

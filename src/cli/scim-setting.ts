@@ -14,22 +14,25 @@ import {
 import { scimSettingStatus, type ScimSettingStatus } from '../provisioning/scim-request-stats.ts';
 import { deleteScimSetting, updateScimSetting, type SettingChange } from '../provisioning/scim-setting-rules.ts';
 import { CliFailure } from './output.ts';
+import { readServerInfo } from '../store/server-info.ts';
+import type { Store } from '../store/open.ts';
 import { collect, run } from './run.ts';
 
-/** The URL an IdP is given: PUBLIC_URL when set, else this machine as the server would listen on it. */
-function scimUrl(config: Config): string {
-  const origin = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${config.port}`;
-  return `${origin}/scim/v2`;
+/** The URL an IdP is given: PUBLIC_URL when set here, else the one the server recorded when it started, else
+ *  this machine as a server with this environment would listen on it. */
+async function scimUrl(store: Store, config: Config): Promise<string> {
+  if (config.publicUrl) return `${config.publicUrl}/scim/v2`;
+  return (await readServerInfo(store))?.scimUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${config.port}/scim/v2`;
 }
 
 /** A setting as shown to an admin: never its token or token hash. */
-function settingJson(config: Config, s: ScimSettingRow) {
+function settingJson(url: string, s: ScimSettingRow) {
   return {
     id: s.id,
     companyId: s.companyId,
     name: s.name,
     tokenPrefix: s.tokenPrefix,
-    scimUrl: scimUrl(config),
+    scimUrl: url,
     mappings: s.mappings,
     groupName: s.groupName,
     groupBy: s.groupBy,
@@ -113,7 +116,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
           },
           CLI_ACTOR,
         );
-        const shown = { ...settingJson(config, s), token };
+        const shown = { ...settingJson(await scimUrl(store, config), s), token };
         return {
           json: shown,
           text: `Created SCIM setting ${s.name}: ${s.id}\nSCIM URL: ${shown.scimUrl}\nToken (shown once, store it now): ${token}`,
@@ -126,7 +129,8 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .requiredOption('--company <id>', 'company id')
     .action((o: { company: string }) =>
       run(async (store, config) => {
-        const settings = (await listCompanyScimSettings(store, o.company)).map((s) => settingJson(config, s));
+        const url = await scimUrl(store, config);
+        const settings = (await listCompanyScimSettings(store, o.company)).map((s) => settingJson(url, s));
         const text = settings.length
           ? settings.map((s) => `${s.id}  ${s.name}  ${s.tokenPrefix}…  ${s.revokedAt ? `revoked ${s.revokedAt}` : 'active'}`).join('\n')
           : 'No SCIM settings';
@@ -158,7 +162,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
         if (o.rateLimit !== undefined) s = await setScimRateLimit(store, id, limitOf(o.rateLimit), CLI_ACTOR);
         const lines = [`Updated SCIM setting ${s!.name} (${s!.id}); rate limit: ${rateLimitText(s!)}`];
         if (jobId) lines.push(`Re-deriving its target users as job ${jobId} (roster job show ${jobId})`);
-        return { json: { ...(await settingJson(config, s!)), jobId }, text: lines.join('\n') };
+        return { json: { ...settingJson(await scimUrl(store, config), s!), jobId }, text: lines.join('\n') };
       }),
     );
   setting
@@ -167,7 +171,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .action((id: string) =>
       run(async (store, config) => {
         const s = await deleteScimSetting(store, id, CLI_ACTOR);
-        return { json: await settingJson(config, s), text: `Deleted SCIM setting ${s.name} (${s.id}); its target users are now managed by hand` };
+        return { json: settingJson(await scimUrl(store, config), s), text: `Deleted SCIM setting ${s.name} (${s.id}); its target users are now managed by hand` };
       }),
     );
   setting
@@ -176,7 +180,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .action((id: string) =>
       run(async (store, config) => {
         const { setting: s, token } = await rotateScimToken(store, id, CLI_ACTOR);
-        return { json: { ...settingJson(config, s), token }, text: `New token for ${s.name} (shown once, store it now): ${token}` };
+        return { json: { ...settingJson(await scimUrl(store, config), s), token }, text: `New token for ${s.name} (shown once, store it now): ${token}` };
       }),
     );
   setting
@@ -185,7 +189,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     .action((id: string) =>
       run(async (store, config) => {
         const s = await revokeScimToken(store, id, CLI_ACTOR);
-        return { json: settingJson(config, s), text: `Revoked SCIM setting ${s.name} (${s.id})` };
+        return { json: settingJson(await scimUrl(store, config), s), text: `Revoked SCIM setting ${s.name} (${s.id})` };
       }),
     );
   

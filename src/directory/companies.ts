@@ -2,6 +2,8 @@
 // the company's language. Every change is audited with its old and new values.
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../store/audit-log.ts';
+import { UniqueViolation } from '../store/errors.ts';
+import { changeActiveUsers } from '../store/licence.ts';
 import { findCompany, findCompanyByName, insertCompany, listCompanies, updateCompany, type CompanyRow, type CompanyWithUsage } from '../store/companies.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import type { Actor } from './audit.ts';
@@ -49,6 +51,18 @@ async function requireFreeName(store: Store, name: string, self?: string): Promi
   if (taken && taken.id !== self) throw new AdminError('conflict', `A company named "${taken.name}" already exists (${taken.id})`);
 }
 
+/** Runs a company write; a name the unique index found taken (another company took it since requireFreeName
+ *  looked, e.g. two creates at once on PostgreSQL) is the same conflict, once the failed transaction has ended. */
+async function freeNameOrConflict<T>(store: Store, write: () => Promise<T>, self?: string): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (!(e instanceof UniqueViolation)) throw e;
+    await requireFreeName(store, e.value, self);
+    throw new AdminError('conflict', `A company named "${e.value}" already exists`);
+  }
+}
+
 const audited = (c: CompanyRow) => ({
   name: c.name,
   licenseLimit: c.licenseLimit,
@@ -57,26 +71,36 @@ const audited = (c: CompanyRow) => ({
   language: c.language,
 });
 
+/** The new company with its usage (none yet), as requireCompany would read it back. */
 export async function createCompany(store: Store, input: CompanyChange & { name: string }, actor: Actor, now = new Date()): Promise<CompanyWithUsage> {
   const blank: CompanyRow = { id: randomUUID(), name: input.name, licenseLimit: null, licenseEnforce: false, allowedDomains: [], language: null, createdAt: now.toISOString() };
   const company = checked(input, blank);
-  return inTransaction(store, async (tx) => {
-    await requireFreeName(tx, company.name);
-    await insertCompany(tx, company);
-    await appendAudit(tx, { id: newId(now.getTime()), companyId: company.id, at: company.createdAt, ...actor, entity: 'company', entityId: company.id, operation: 'create', oldValue: null, newValue: audited(company) });
-    return { ...company, activeUsers: 0, licenseExceededAt: null };
-  });
+  await freeNameOrConflict(store, () =>
+    inTransaction(store, async (tx) => {
+      await requireFreeName(tx, company.name);
+      await insertCompany(tx, company);
+      await appendAudit(tx, { id: newId(now.getTime()), companyId: company.id, at: company.createdAt, ...actor, entity: 'company', entityId: company.id, operation: 'create', oldValue: null, newValue: audited(company) });
+    }),
+  );
+  return { ...company, activeUsers: 0, licenseExceededAt: null };
 }
 
 export async function updateCompanySettings(store: Store, id: string, change: CompanyChange, actor: Actor, now = new Date()): Promise<CompanyWithUsage> {
-  return inTransaction(store, async (tx) => {
-    const before = await requireCompany(tx, id);
-    const after = checked(change, before);
-    if (after.name !== before.name) await requireFreeName(tx, after.name, id);
-    await updateCompany(tx, after);
-    await appendAudit(tx, { id: newId(now.getTime()), companyId: id, at: now.toISOString(), ...actor, entity: 'company', entityId: id, operation: 'update', oldValue: audited(before), newValue: audited(after) });
-    return { ...before, ...after };
-  });
+  return freeNameOrConflict(
+    store,
+    () =>
+      inTransaction(store, async (tx) => {
+        const before = await requireCompany(tx, id);
+        const after = checked(change, before);
+        if (after.name !== before.name) await requireFreeName(tx, after.name, id);
+        await updateCompany(tx, after);
+        // A change of no users: the over-limit flag is set or cleared against the new limit at once.
+        await changeActiveUsers(tx, id, 0, now.toISOString(), false);
+        await appendAudit(tx, { id: newId(now.getTime()), companyId: id, at: now.toISOString(), ...actor, entity: 'company', entityId: id, operation: 'update', oldValue: audited(before), newValue: audited(after) });
+        return requireCompany(tx, id);
+      }),
+    id,
+  );
 }
 
 export async function requireCompany(store: Store, id: string): Promise<CompanyWithUsage> {

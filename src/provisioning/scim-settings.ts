@@ -194,8 +194,7 @@ export async function revokeScimToken(store: Store, id: string, actor: Actor, no
   const at = now.toISOString();
   return inTransaction(store, async (tx) => {
     const setting = await requireScimSetting(tx, id);
-    // Already revoked: nothing changes, so nothing is audited.
-    if (setting.revokedAt) return setting;
+    if (setting.revokedAt) throw new AdminError('conflict', `SCIM setting ${id} was already revoked at ${setting.revokedAt}`);
     await revokeScimSetting(tx, id, at);
     await auditSetting(tx, actor, setting, { operation: 'revoke', at, oldValue: { revokedAt: null }, newValue: { revokedAt: at } });
     return { ...setting, revokedAt: at };

@@ -1,6 +1,7 @@
 // Companies (tenants): names unique ignoring case, the licence, allowed domains, the company's language.
 import type { Selectable } from 'kysely';
 import { foldString } from '../scim/fold.ts';
+import { UniqueViolation } from './errors.ts';
 import type { Store } from './open.ts';
 import type { CompaniesTable } from './schema.ts';
 
@@ -35,20 +36,34 @@ function toRow({ dialect }: Store, row: Selectable<CompaniesTable>): CompanyWith
   };
 }
 
-export async function insertCompany({ db, dialect }: Store, c: CompanyRow): Promise<void> {
-  await db
-    .insertInto('companies')
-    .values({
-      id: c.id,
-      name: c.name,
-      name_ci: foldString(c.name),
-      license_limit: c.licenseLimit,
-      license_enforce: dialect.toBool(c.licenseEnforce),
-      allowed_domains: dialect.toJson(c.allowedDomains),
-      language: c.language,
-      created_at: c.createdAt,
-    })
-    .execute();
+// (name_ci) is the one unique index a company write can hit besides its random id.
+async function uniqueName(store: Store, name: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    if (store.dialect.isUniqueViolation(e)) throw new UniqueViolation('company', 'name', name);
+    throw e;
+  }
+}
+
+/** UniqueViolation when another company has the name, ignoring case. */
+export async function insertCompany(store: Store, c: CompanyRow): Promise<void> {
+  const { db, dialect } = store;
+  await uniqueName(store, c.name, () =>
+    db
+      .insertInto('companies')
+      .values({
+        id: c.id,
+        name: c.name,
+        name_ci: foldString(c.name),
+        license_limit: c.licenseLimit,
+        license_enforce: dialect.toBool(c.licenseEnforce),
+        allowed_domains: dialect.toJson(c.allowedDomains),
+        language: c.language,
+        created_at: c.createdAt,
+      })
+      .execute(),
+  );
 }
 
 export async function findCompany(store: Store, id: string): Promise<CompanyWithUsage | undefined> {
@@ -67,17 +82,20 @@ export async function listCompanies(store: Store): Promise<CompanyWithUsage[]> {
   return rows.map((r) => toRow(store, r));
 }
 
+/** UniqueViolation when another company has the new name, ignoring case. */
 export async function updateCompany(store: Store, c: CompanyRow): Promise<void> {
-  await store.db
-    .updateTable('companies')
-    .set({
-      name: c.name,
-      name_ci: foldString(c.name),
-      license_limit: c.licenseLimit,
-      license_enforce: store.dialect.toBool(c.licenseEnforce),
-      allowed_domains: store.dialect.toJson(c.allowedDomains),
-      language: c.language,
-    })
-    .where('id', '=', c.id)
-    .execute();
+  await uniqueName(store, c.name, () =>
+    store.db
+      .updateTable('companies')
+      .set({
+        name: c.name,
+        name_ci: foldString(c.name),
+        license_limit: c.licenseLimit,
+        license_enforce: store.dialect.toBool(c.licenseEnforce),
+        allowed_domains: store.dialect.toJson(c.allowedDomains),
+        language: c.language,
+      })
+      .where('id', '=', c.id)
+      .execute(),
+  );
 }

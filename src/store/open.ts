@@ -1,10 +1,12 @@
-// Opens the store named by DATABASE_URL and brings its schema up to date.
-import { mkdirSync } from 'node:fs';
+// Opens the store named by DATABASE_URL and brings its schema up to date (the server), or opens one the server
+// has already brought up to date and changes nothing (the CLI).
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, type Migration, type SqliteDatabase } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, sql, type Migration, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { postgresDialect, sqliteDialect, type StoreDialect } from './dialect.ts';
+import { SchemaMismatch } from './errors.ts';
 import type { Database } from './schema.ts';
 import * as m001 from './migrations/001_scim_core.ts';
 import * as m002 from './migrations/002_scim_request_stats.ts';
@@ -69,19 +71,33 @@ export interface OpenOptions {
   poolSize?: number;
   /** SQLite: how writes wait for another process's write lock (the server's by default). */
   lockWait?: LockWait;
+  /** true (the default, the server): create the database file and apply the migrations. false (the CLI):
+   *  create nothing and change no schema; SchemaMismatch unless the database holds exactly this code's schema. */
+  migrate?: boolean;
 }
 
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
   const target = parseDatabaseUrl(url);
+  const migrating = options.migrate ?? true;
+  // A store that cannot be used is closed at once: an open pool would keep the CLI's process alive.
+  const prepare = async (store: Store) => {
+    try {
+      await (migrating ? migrate(store) : requireSchema(store));
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  };
   if (target.kind === 'postgres') {
     const store = openPostgres(target.url, options);
-    await migrate(store);
+    await prepare(store);
     return store;
   }
   const lockWait = options.lockWait ?? SERVER_LOCK_WAIT;
-  const { store, conn } = openSqlite(target.path, lockWait);
-  await migrate(store);
-  await seedSqlitePlannerStats(store.db);
+  const { store, conn } = openSqlite(target.path, lockWait, migrating);
+  await prepare(store);
+  // The hints are stored in the file: the server that migrated it wrote them.
+  if (migrating) await seedSqlitePlannerStats(store.db);
   // Opening blocked as long as it had to (it serves nothing yet; instances starting together migrate one
   // after another); from now on an attempt blocks only briefly.
   conn.pragma(`busy_timeout = ${lockWait.blockMs}`);
@@ -91,13 +107,21 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
 /** How long opening (migrations, planner hints) waits for another process's write lock. */
 const OPEN_BUSY_TIMEOUT_MS = 10_000;
 
-function openSqlite(path: string, lockWait: LockWait): { store: Store; conn: BetterSqlite3.Database } {
+function openSqlite(path: string, lockWait: LockWait, create: boolean): { store: Store; conn: BetterSqlite3.Database } {
   const file = path === ':memory:' ? path : resolve(path);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const conn = new BetterSqlite3(file);
+  if (create && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  let conn: BetterSqlite3.Database;
+  try {
+    conn = new BetterSqlite3(file, { fileMustExist: !create });
+  } catch (e) {
+    if (!create && !existsSync(file)) throw new SchemaMismatch('none');
+    throw e;
+  }
   // First: the pragmas below may already need a lock another process holds.
   conn.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
-  conn.pragma('journal_mode = WAL');
+  // Switching to WAL writes the file's header, even an empty file's; the mode persists in the file, so a
+  // database the server created is in WAL already.
+  if (create) conn.pragma('journal_mode = WAL');
   // WAL + NORMAL: durable across process crashes, one fsync per checkpoint instead of per commit.
   conn.pragma('synchronous = NORMAL');
   conn.pragma('foreign_keys = ON');
@@ -198,7 +222,7 @@ export function namingStatements(pool: pg.Pool, max = 200): pg.Pool {
   });
 }
 
-async function migrate(store: Store): Promise<void> {
+async function migratorOf(store: Store): Promise<Migrator> {
   const provider = {
     getMigrations: async () =>
       Object.fromEntries(Object.entries(migrations).map(([name, make]) => [name, make(store.dialect)])),
@@ -209,6 +233,33 @@ async function migrate(store: Store): Promise<void> {
     store.dialect.name === 'postgres'
       ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(store.db)).rows[0]?.schema
       : undefined;
-  const { error } = await new Migrator({ db: store.db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) }).migrateToLatest();
+  return new Migrator({ db: store.db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+}
+
+/** The migrations this code knows that the database lacks, and those it has that this code does not know
+ *  (a newer Roster's). Reads only: getMigrations reads the migration table when it exists and creates nothing. */
+async function schemaState(store: Store, migrator: Migrator): Promise<{ missing: string[]; unknown: string[] }> {
+  const known = await migrator.getMigrations();
+  const missing = known.filter((m) => !m.executedAt).map((m) => m.name);
+  // Migrations are applied in order, so a database with any known one applied has the migration table.
+  if (missing.length === known.length) return { missing, unknown: [] };
+  const applied = await sql<{ name: string }>`SELECT name FROM ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(store.db);
+  return { missing, unknown: applied.rows.map((r) => r.name).filter((name) => !Object.hasOwn(migrations, name)) };
+}
+
+async function migrate(store: Store): Promise<void> {
+  const migrator = await migratorOf(store);
+  const { missing, unknown } = await schemaState(store, migrator);
+  // Kysely would say "corrupted migrations"; the database is fine, this code is older than it.
+  if (unknown.length) throw new SchemaMismatch('newer', missing, unknown);
+  const { error } = await migrator.migrateToLatest();
   if (error) throw error;
+}
+
+/** SchemaMismatch unless every migration this code knows, and no other, has been applied. Reads only. */
+async function requireSchema(store: Store): Promise<void> {
+  const { missing, unknown } = await schemaState(store, await migratorOf(store));
+  if (missing.length === Object.keys(migrations).length) throw new SchemaMismatch('none');
+  if (unknown.length) throw new SchemaMismatch('newer', missing, unknown);
+  if (missing.length) throw new SchemaMismatch('older', missing);
 }
