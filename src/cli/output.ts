@@ -18,8 +18,8 @@ Exit codes:
   1  could not run: bad configuration, database unreachable, no Roster database at DATABASE_URL
      (the CLI never creates one: start the server there first), unexpected error
   2  invalid arguments
-  3  not found (unknown company, SCIM setting or job id)
-  4  conflict (duplicate name, setting already revoked)
+  3  not found (unknown company, SCIM setting, target user, group, custom field or job id)
+  4  conflict (duplicate name, setting already revoked, a user or group a SCIM setting manages, licence limit)
 
 With --json, stdout holds exactly one JSON document: the result, or {"error": {"kind", "message"}}.`;
 
