@@ -22,7 +22,7 @@ for (const kind of storeKinds()) {
     it(`gives exactly one 201 and ${CONCURRENCY - 1} × 409 uniqueness to ${CONCURRENCY} simultaneous creates of one userName`, async () => {
       const userName = unique('racer');
       // Mixed case on purpose: the constraint is on the folded name.
-      const bodies = Array.from({ length: CONCURRENCY }, (_, i) => ({ schemas: [USER_URN], userName: i % 2 ? userName.toUpperCase() : userName }));
+      const bodies = Array.from({ length: CONCURRENCY }, (_, i) => ({ schemas: [USER_URN], userName: i % 2 ? userName.toUpperCase() : userName, emails: [{ value: `${userName}@x.example` }] }));
       const responses = await fire('POST', '/scim/v2/Users', bodies);
       const statuses = responses.map((r) => r.status).sort();
       assert.deepEqual(statuses, [201, ...Array(CONCURRENCY - 1).fill(409)]);

@@ -7,7 +7,7 @@ import type { Store } from '../../src/store/open.ts';
 import { AdminError } from '../../src/directory/errors.ts';
 import { startServer, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
-import { USER_URN, unique } from '../support/scim.ts';
+import { USER_URN, address, unique } from '../support/scim.ts';
 
 describe('identityProviderOf', () => {
   const cases: [string | null, string | null][] = [
@@ -66,7 +66,7 @@ for (const kind of storeKinds()) {
     });
 
     it('counts successes and failures, names the IdP and keeps the last error without its query string', async () => {
-      const userName = unique('stats');
+      const userName = address('stats');
       assert.equal((await s.scim('GET', `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`, undefined, okta)).status, 200);
       assert.equal((await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName }, okta)).status, 201);
       at(1_000);

@@ -28,9 +28,9 @@ for (const kind of storeKinds()) {
       const suffix = `-${i}@x.example`;
 
       it(`answers 409 uniqueness when a new userName ${why}, and creates nothing`, async () => {
-        await createUser(s, { userName: stored + suffix });
+        await createUser(s, { userName: stored + suffix, emails: [{ value: `row${i}@x.example` }] });
         const before = await counts(s.store);
-        const res = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: sent + suffix });
+        const res = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: sent + suffix, emails: [{ value: `row${i}@x.example` }] });
         assertScimError(res, 409, 'uniqueness');
         assert.match(res.body.detail, /userName/);
         assert.deepEqual(await counts(s.store), before);
@@ -45,7 +45,7 @@ for (const kind of storeKinds()) {
     });
 
     it('accepts a userName that another company already has', async () => {
-      const userName = unique('shared');
+      const userName = address('shared');
       await createUser(s, { userName });
       const other = await s.otherTenant();
       const res = await s.scim('POST', '/scim/v2/Users', { schemas: [USER_URN], userName: userName.toUpperCase() }, { authorization: `Bearer ${other.token}` });

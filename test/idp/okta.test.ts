@@ -99,7 +99,7 @@ for (const kind of storeKinds()) {
     });
 
     it('accepts an unquoted filter literal and the SCIM 1.1-era application/json with charset', async () => {
-      const bob = await send(s, LEGACY_JSON, 'POST', '/scim/v2/Users', '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bob","active":true}');
+      const bob = await send(s, LEGACY_JSON, 'POST', '/scim/v2/Users', '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bob","emails":[{"value":"bob@okta.local","primary":true}],"active":true}');
       assert.equal(bob.status, 201, bob.raw);
       const [found] = assertList(await okta('GET', '/scim/v2/Users?filter=userName%20eq%20bob&startIndex=1&count=100'), 1);
       assert.equal(found.id, bob.body.id);

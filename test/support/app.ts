@@ -71,7 +71,8 @@ export async function startServer(kind: StoreKind, options: ServerOptions = {}):
     const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Entra ID' }, CLI_ACTOR);
     return { token, companyId: company.id, settingId: setting.id };
   };
-  const main = await tenant('Acme');
+  // A second instance on a shared store is another company: names are unique.
+  const main = await tenant(options.store ? `Acme ${Math.random().toString(36).slice(2, 8)}` : 'Acme');
   const scim = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
     const res = await app.inject({
       method: method as 'GET',
