@@ -43,6 +43,9 @@ export const problem = {
   /** A mapping expression (read-path.ts) that names nothing a resource can hold. */
   unreadable: (expression: string, pos: number, why: string) =>
     ScimError.badRequest('invalidPath', `Invalid attribute expression "${expression}" at position ${pos}: ${why}`),
+  /** A mapping expression whose bracketed value filter (starting at `pos`) is refused: `why` is the filter's own detail. */
+  unreadableFilter: (expression: string, pos: number, why: string) =>
+    ScimError.badRequest('invalidFilter', `Invalid attribute expression "${expression}" at position ${pos}, in the value filter: ${why}`),
   removeWithoutPath: () => ScimError.badRequest('noTarget', 'A "remove" operation needs a path'),
   noTarget: (path: string) => ScimError.badRequest('noTarget', `No value matches '${path}'`),
   readOnly: (label: string) => ScimError.badRequest('mutability', `Attribute '${label}' is readOnly`),

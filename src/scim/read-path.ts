@@ -5,11 +5,12 @@
 //   urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department,
 //   urn:ietf:params:scim:schemas:extension:CompanyName:2.0:User:country (a custom extension, schemas/custom.ts).
 // Parse and check it once (validateReadablePath), then read it from any number of resources (readPath).
+import { isObject } from './coerce.ts';
 import { err, ok, type Result } from './errors.ts';
-import type { Filter } from './filter/ast.ts';
+import type { AttrPath, Filter } from './filter/ast.ts';
 import { getAttribute, matchesElement } from './filter/evaluate.ts';
 import { parsePath } from './filter/parser.ts';
-import { validateValueFilter } from './filter/validate.ts';
+import { validateValueFilter, type Resolve } from './filter/validate.ts';
 import { problem } from './problems.ts';
 import type { ScimResource } from './resource.ts';
 import { findAttr, findSchema, isCustomExtensionUrn, resolveAttribute } from './schemas/index.ts';
@@ -27,6 +28,22 @@ export interface ReadablePath {
 
 const invalid = (text: string, pos: number, why: string) => err(problem.unreadable(text, pos, why));
 
+/**
+ * Names as a value filter resolves them. Inside the brackets of a custom extension attribute
+ * (`urn:…:User:sites[type eq "main"].value`) the attribute counts as multi-valued complex and its
+ * sub-attributes as text: only the identity provider knows its shape, so `[primary eq true]` works only on
+ * attributes this server defines.
+ */
+function filterResolver(type: ResourceTypeName): Resolve {
+  return (p) => {
+    const r = resolveAttribute(type, p);
+    return r?.custom && r.sub === undefined ? { ...r, attr: { ...r.attr, type: 'complex', multiValued: true } } : r;
+  };
+}
+
+/** The attribute a value filter's names are sub-attributes of. */
+const outerOf = (r: ResolvedAttr): AttrPath => (r.extension ? { uri: r.schema.id, attr: r.attr.name } : { attr: r.attr.name });
+
 /** Attributes every resource has that no identity provider sends: not in the stored resource to be read. */
 const NOT_PUSHED: Record<string, string> = {
   id: 'is assigned by this server, not sent by the identity provider',
@@ -40,10 +57,12 @@ const NOT_PUSHED: Record<string, string> = {
  * Whether `expression` names something a resource of `type` (User unless given) can really hold, with a
  * 400 invalidPath (or invalidFilter for the brackets) naming the position and what is wrong otherwise:
  * `adresses.country` → unknown attribute "adresses". Attributes of custom extensions are accepted whatever
- * their name, since only the identity provider knows them; a custom extension URN must end in ":User".
+ * their name, with or without a value filter, since only the identity provider knows them; a custom
+ * extension URN must end in ":User".
  */
 export function validateReadablePath(expression: string, type: ResourceTypeName = 'User'): Result<ReadablePath> {
   const text = expression.trim();
+  if (text === '') return invalid(text, 0, 'the expression is empty: name an attribute such as title or addresses[type eq "work"].country');
   const parsed = parsePath(text);
   if (!parsed.ok) return parsed;
   const { path, valueFilter, subAfterFilter } = parsed.value;
@@ -52,7 +71,9 @@ export function validateReadablePath(expression: string, type: ResourceTypeName 
   const subPos = subAfterFilter !== undefined ? text.lastIndexOf('.') + 1 : attrPos + path.attr.length + 1;
   const base = resolveAttribute(type, path.uri === undefined ? { attr: path.attr } : { uri: path.uri, attr: path.attr });
   if (base === undefined) {
-    if (path.uri === undefined) return invalid(text, attrPos, `unknown attribute "${path.attr}" of ${type}`);
+    if (path.uri === undefined) {
+      return invalid(text, attrPos, `unknown attribute "${path.attr}" of ${type} (an attribute of a custom extension is written with its schema URN, e.g. urn:ietf:params:scim:schemas:extension:CompanyName:2.0:${type}:${path.attr})`);
+    }
     const schema = findSchema(type, path.uri);
     if (schema !== undefined) return invalid(text, attrPos, `unknown attribute "${path.attr}" of ${schema.id}`);
     if (isCustomExtensionUrn(type, path.uri)) return invalid(text, attrPos, `"${path.attr}" is not an attribute name (a letter, then letters, digits, "-" or "_")`);
@@ -65,12 +86,10 @@ export function validateReadablePath(expression: string, type: ResourceTypeName 
   const { attr } = base;
   if (!base.extension && NOT_PUSHED[attr.name] !== undefined) return invalid(text, attrPos, `"${attr.name}" ${NOT_PUSHED[attr.name]}`);
   if (attr.returned === 'never') return invalid(text, attrPos, `"${attr.name}" is never stored`);
-  if (base.custom) {
-    if (valueFilter !== undefined) return invalid(text, attrPos + attr.name.length, `"${attr.name}" belongs to an extension this server does not define, and holds one value: it takes no filter`);
-    return ok({ type, text, resolved: subName === undefined ? base : resolveAttribute(type, { ...path, sub: subName })! });
-  }
   let resolved = base;
-  if (subName !== undefined) {
+  if (base.custom) {
+    if (subName !== undefined) resolved = resolveAttribute(type, { ...path, sub: subName })!;
+  } else if (subName !== undefined) {
     const sub = findAttr(attr.subAttributes, subName);
     if (sub === undefined) {
       const known = attr.subAttributes?.map((s) => s.name).join(', ');
@@ -80,36 +99,38 @@ export function validateReadablePath(expression: string, type: ResourceTypeName 
     resolved = { ...base, sub };
   }
   if (valueFilter === undefined) return ok({ type, text, resolved });
-  if (!(attr.multiValued && attr.type === 'complex')) {
-    return invalid(text, attrPos + path.attr.length, `"${attr.name}" is not a multi-valued complex attribute, so it takes no [filter]`);
+  const bracketPos = attrPos + path.attr.length;
+  if (!base.custom && !(attr.multiValued && attr.type === 'complex')) {
+    return invalid(text, bracketPos, `"${attr.name}" is not a multi-valued complex attribute, so it takes no [filter]`);
   }
-  const outer = base.extension ? { uri: base.schema.id, attr: attr.name } : { attr: attr.name };
-  const filter = validateValueFilter(outer, valueFilter, (p) => resolveAttribute(type, p));
-  if (!filter.ok) return filter;
+  const filter = validateValueFilter(outerOf(base), valueFilter, filterResolver(type));
+  if (!filter.ok) return err(problem.unreadableFilter(text, bracketPos, filter.error.detail));
   return ok({ type, text, resolved, filter: filter.value });
 }
 
 const list = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
 /**
- * The values `path` reaches in `resource` (canonical stored form), in document order, flattened: one for a
- * singular attribute, one per matching element for emails[type eq "work"].value, none when absent. A custom
- * extension attribute's value is returned as stored (a string, number, boolean, object or array).
+ * The elements of the attribute `path` names in `resource` (canonical stored form) that its filter keeps, in
+ * document order: one for a singular attribute, each entry of a multi-valued one, none when absent.
  */
-export function readPath(resource: ScimResource, path: ReadablePath): unknown[] {
+export function readElements(resource: ScimResource, path: ReadablePath): unknown[] {
   const { resolved: r, filter } = path;
   const holder = r.extension ? getAttribute(resource, r.schema.id) : resource;
-  const top = getAttribute(holder, r.attr.name);
-  if (r.custom) {
-    const value = r.sub ? getAttribute(top, r.sub.name) : top;
-    return value === undefined || value === null ? [] : [value];
-  }
-  let elements = list(top);
-  if (filter !== undefined) {
-    const outer = r.extension ? { uri: r.schema.id, attr: r.attr.name } : { attr: r.attr.name };
-    const resolve = (p: Parameters<typeof resolveAttribute>[1]) => resolveAttribute(path.type, p);
-    elements = elements.filter((e) => typeof e === 'object' && e !== null && !Array.isArray(e) && matchesElement(filter, e as Record<string, unknown>, outer, resolve));
-  }
-  const sub = r.sub;
+  const elements = list(getAttribute(holder, r.attr.name));
+  if (filter === undefined) return elements;
+  const outer = outerOf(r);
+  const resolve = filterResolver(path.type);
+  return elements.filter((e) => isObject(e) && matchesElement(filter, e, outer, resolve));
+}
+
+/**
+ * The values `path` reaches in `resource`, in document order, flattened: one for a singular attribute, one
+ * per matching element for emails[type eq "work"].value, none when absent. A custom extension attribute is
+ * read as stored (a string, number, boolean or object; an array gives its entries).
+ */
+export function readPath(resource: ScimResource, path: ReadablePath): unknown[] {
+  const sub = path.resolved.sub;
+  const elements = readElements(resource, path);
   return sub ? elements.flatMap((e) => list(getAttribute(e, sub.name))) : elements;
 }

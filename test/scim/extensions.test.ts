@@ -240,7 +240,7 @@ describe('Mapping expressions', () => {
     emails: [{ value: 'home@x.example', type: 'home' }, { value: 'work@x.example', type: 'work', primary: true }],
     addresses: [{ type: 'home', country: 'FR' }, { type: 'work', country: 'GB' }],
     [ENT]: { department: 'Sales', manager: { value: 'm1' } },
-    [CO]: { Country: 'UK', address: { city: 'Leeds' } },
+    [CO]: { Country: 'UK', address: { city: 'Leeds' }, sites: [{ type: 'main', value: 'Berlin' }, { type: 'other', value: 'Bonn' }] },
   });
   const reads: Array<[string, unknown[]]> = [
     ['addresses[type eq "work"].country', ['GB']],
@@ -257,6 +257,9 @@ describe('Mapping expressions', () => {
     [`${CO.toLowerCase()}:COUNTRY`, ['UK']],
     [`${CO}:address.city`, ['Leeds']],
     [`${CO}:address`, [{ city: 'Leeds' }]],
+    [`${CO}:sites[type eq "other"].value`, ['Bonn']],
+    [`${CO}:sites[TYPE eq "MAIN"]`, [{ type: 'main', value: 'Berlin' }]],
+    [`${CO}:country[value eq "UK"]`, []],
     [`${KB4}:customField1`, []],
   ];
   for (const [expression, expected] of reads) {
@@ -274,7 +277,8 @@ describe('Mapping expressions', () => {
     [`${ENT}:dept`, /unknown attribute "dept" of urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User/],
     ['urn:foo:bar:country', /"urn:foo:bar" is no schema of a User.*ends in ":User"/],
     ['title[type eq "x"]', /"title" is not a multi-valued complex attribute/],
-    [`${CO}:country[value eq "x"]`, /takes no filter/],
+    [`${CO}:sites[primary eq true].value`, /at position 65, in the value filter: "primary" is string: expected a quoted string/],
+    ['', /at position 0: the expression is empty/],
     ['groups', /derived from the groups' members/],
     ['id', /assigned by this server/],
     ['password', /never stored/],

@@ -1,8 +1,9 @@
 // Where each platform field comes from when the setting maps nothing onto it: the attributes Entra, Okta
 // and OneLogin fill by default (idp-requests.md), in order of preference; the first that holds a usable
 // value wins. docs/provisioning.md, "Defaults".
+import type { ReadablePath } from '../../scim/read-path.ts';
 import { ENTERPRISE_USER_URN } from '../../scim/schemas/index.ts';
-import { compileExpression, type MappingExpression } from './expression.ts';
+import { compileExpression } from './expression.ts';
 import type { PlatformField } from './types.ts';
 
 export const DEFAULT_EXPRESSIONS: Readonly<Record<PlatformField, readonly string[]>> = {
@@ -18,7 +19,7 @@ export const DEFAULT_EXPRESSIONS: Readonly<Record<PlatformField, readonly string
   manager: [`${ENTERPRISE_USER_URN}:manager.value`],
 };
 
-function compileAll(texts: readonly string[]): MappingExpression[] {
+function compileAll(texts: readonly string[]): ReadablePath[] {
   return texts.map((text) => {
     const compiled = compileExpression(text);
     if (!compiled.ok) throw new Error(`default expression ${text}: ${compiled.detail}`);
@@ -26,6 +27,6 @@ function compileAll(texts: readonly string[]): MappingExpression[] {
   });
 }
 
-export const DEFAULTS: Readonly<Record<PlatformField, readonly MappingExpression[]>> = Object.fromEntries(
+export const DEFAULTS: Readonly<Record<PlatformField, readonly ReadablePath[]>> = Object.fromEntries(
   Object.entries(DEFAULT_EXPRESSIONS).map(([field, texts]) => [field, compileAll(texts)]),
-) as Record<PlatformField, MappingExpression[]>;
+) as Record<PlatformField, ReadablePath[]>;

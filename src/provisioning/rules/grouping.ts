@@ -1,7 +1,7 @@
 // Which of the setting's groups a target user belongs to (product-spec.md a.4), and whether a setting's
 // rules can work at all. docs/provisioning.md, "Grouping".
 import { foldString } from '../../scim/fold.ts';
-import { validateMappingExpression } from './expression.ts';
+import { compileExpression } from './expression.ts';
 import { mappingTarget } from './fields.ts';
 import type { CustomFieldDef, GroupOrigin, Rules } from './types.ts';
 
@@ -65,7 +65,7 @@ export function validateRules(rules: Pick<Rules, 'mappings' | 'groupName' | 'gro
       continue;
     }
     mapped.set(key, expression);
-    const check = validateMappingExpression(expression);
+    const check = compileExpression(expression);
     if (!check.ok) problems.push(`--map ${field}=${expression}: ${check.detail}`);
   }
   if (rules.groupBy !== null) {

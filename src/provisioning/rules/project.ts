@@ -4,10 +4,11 @@
 import { canonicalLanguage } from './language.ts';
 import { booleanish } from '../../scim/dialect.ts';
 import { getAttribute } from '../../scim/filter/evaluate.ts';
+import type { ReadablePath } from '../../scim/read-path.ts';
 import { coerceCustomValue } from './custom-field-values.ts';
 import { DEFAULTS } from './defaults.ts';
 import { normaliseEmail } from './email-address.ts';
-import { compileExpression, readExpression, readExpressionValues, type MappingExpression } from './expression.ts';
+import { compileExpression, readExpression, readExpressionValues } from './expression.ts';
 import { mappingTarget } from './fields.ts';
 import { groupsFor } from './grouping.ts';
 import { resolveTimezone } from './timezone.ts';
@@ -50,8 +51,8 @@ const ENTRA_EMAIL_HINT =
   'In Entra ID map mail to emails[type eq "work"].value (Provisioning > Mappings > Provision Microsoft Entra ID Users)';
 
 interface CompiledRules {
-  platform: ReadonlyMap<PlatformField, MappingExpression>;
-  custom: readonly { field: CustomFieldDef; expr: MappingExpression }[];
+  platform: ReadonlyMap<PlatformField, ReadablePath>;
+  custom: readonly { field: CustomFieldDef; expr: ReadablePath }[];
   /** Mappings that cannot be applied (rules saved before a custom field was deleted): said on every user. */
   ignored: readonly string[];
 }
@@ -62,8 +63,8 @@ const compiledRules = new WeakMap<Rules, CompiledRules>();
 function compile(rules: Rules): CompiledRules {
   const known = compiledRules.get(rules);
   if (known !== undefined) return known;
-  const platform = new Map<PlatformField, MappingExpression>();
-  const custom: { field: CustomFieldDef; expr: MappingExpression }[] = [];
+  const platform = new Map<PlatformField, ReadablePath>();
+  const custom: { field: CustomFieldDef; expr: ReadablePath }[] = [];
   const ignored: string[] = [];
   for (const { field, expression } of rules.mappings) {
     const target = mappingTarget(field, rules.customFields);
@@ -86,14 +87,14 @@ interface FieldRead {
 
 /** The first value of `exprs`, in order, that fits `field`: a broken primary email gives way to a valid
  *  other one (Microsoft's validator sends `"value": "emailName357"` as primary beside a real home address). */
-function firstFitting(field: PlatformField, exprs: readonly MappingExpression[], resource: Record<string, unknown>): FieldRead {
+function firstFitting(field: PlatformField, exprs: readonly ReadablePath[], resource: Record<string, unknown>): FieldRead {
   let rejected: FieldRead['rejected'];
   for (const expr of exprs) {
     for (const raw of readExpressionValues(expr, resource)) {
       const normalised = NORMALISE[field](raw);
       if (normalised.ok) return rejected === undefined ? { value: normalised.value } : { value: normalised.value, rejected };
       // userName that is not an address is normal (jdoe): only a rejected email element is worth naming.
-      if (rejected === undefined && !(field === 'email' && expr.attr === 'userName')) rejected = { raw, reason: normalised.reason };
+      if (rejected === undefined && !(field === 'email' && expr.resolved.attr.name === 'userName')) rejected = { raw, reason: normalised.reason };
     }
   }
   return rejected === undefined ? { value: null } : { value: null, rejected };

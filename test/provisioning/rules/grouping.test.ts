@@ -78,7 +78,7 @@ describe('validateRules', () => {
     ['a field that is neither a platform field nor a custom field', { ...base, mappings: [{ field: 'Shoe size', expression: 'title' }] }, [/"Shoe size" is neither a platform field .* nor a custom field/]],
     ['a field mapped twice', { ...base, mappings: [{ field: 'title', expression: 'title' }, { field: 'Title', expression: 'userType' }] }, [/"title" is already mapped \(from title\)/]],
     ['a custom field mapped twice under different case', { ...base, mappings: [{ field: 'Country / Region', expression: 'addresses.country' }, { field: 'COUNTRY / REGION', expression: 'locale' }] }, [/"Country \/ Region" is already mapped/]],
-    ['an expression a user can never hold', { ...base, mappings: [{ field: 'department', expression: 'adresses.country' }] }, [/--map department=adresses\.country: unknown attribute "adresses" at position 0/]],
+    ['an expression a user can never hold', { ...base, mappings: [{ field: 'department', expression: 'adresses.country' }] }, [/--map department=adresses\.country: Invalid attribute expression "adresses\.country" at position 0: unknown attribute "adresses"/]],
     ['grouping by a field that does not exist', { ...base, groupBy: 'Region' }, [/--group-by Region: there is no custom field "Region"/]],
     ['grouping by a platform field other than department', { ...base, groupBy: 'title' }, [/group by department or a text custom field, not by title/]],
     ['grouping by a custom field that is not text', { ...base, mappings: [{ field: 'Hire date', expression: 'title' }], groupBy: 'Hire date' }, [/"Hire date" is a date field; only text fields group users/]],
@@ -88,7 +88,7 @@ describe('validateRules', () => {
     [
       'several problems at once, each named',
       { mappings: [{ field: 'nope', expression: 'title' }, { field: 'title', expression: 'name' }], groupName: '', groupBy: 'phone' },
-      [/"nope"/, /--map title=name: "name" at position 0 is complex/, /not by phone/, /--group-name/],
+      [/"nope"/, /--map title=name: Invalid attribute expression "name" at position 4: "name" is complex/, /not by phone/, /--group-name/],
     ],
   ];
   for (const [name, rules, problems] of refused) {
