@@ -8,7 +8,7 @@
 import { isObject } from './coerce.ts';
 import { err, ok, type Result } from './errors.ts';
 import type { AttrPath, Filter } from './filter/ast.ts';
-import { getAttribute, matchesElement } from './filter/evaluate.ts';
+import { elementMatcher, getAttribute } from './filter/evaluate.ts';
 import { parsePath } from './filter/parser.ts';
 import { validateValueFilter, type Resolve } from './filter/validate.ts';
 import { problem } from './problems.ts';
@@ -35,9 +35,15 @@ const invalid = (text: string, pos: number, why: string) => err(problem.unreadab
  * attributes this server defines.
  */
 function filterResolver(type: ResourceTypeName): Resolve {
+  // Resolved once per name, not once per element: a user may have a thousand emails to match.
+  const known = new Map<string, ReturnType<Resolve>>();
   return (p) => {
+    const key = `${p.uri ?? ''}|${p.attr}|${p.sub ?? ''}`;
+    if (known.has(key)) return known.get(key);
     const r = resolveAttribute(type, p);
-    return r?.custom && r.sub === undefined ? { ...r, attr: { ...r.attr, type: 'complex', multiValued: true } } : r;
+    const resolved = r?.custom && r.sub === undefined ? { ...r, attr: { ...r.attr, type: 'complex' as const, multiValued: true } } : r;
+    known.set(key, resolved);
+    return resolved;
   };
 }
 
@@ -120,8 +126,8 @@ export function readElements(resource: ScimResource, path: ReadablePath): unknow
   const elements = list(getAttribute(holder, r.attr.name));
   if (filter === undefined) return elements;
   const outer = outerOf(r);
-  const resolve = filterResolver(path.type);
-  return elements.filter((e) => isObject(e) && matchesElement(filter, e, outer, resolve));
+  const matches = elementMatcher(filter, outer, filterResolver(path.type));
+  return elements.filter((e) => isObject(e) && matches(e));
 }
 
 /**

@@ -37,6 +37,11 @@ async function slowestHealthz(origin: string, work: () => Promise<unknown>): Pro
   return slowest;
 }
 
+const emailAdds = (n: number) => ({
+  schemas: [PATCH_OP_URN],
+  Operations: Array.from({ length: n }, (_, i) => ({ op: 'add', path: 'emails', value: [{ value: `e${i}@example.com`, type: 'other' }] })),
+});
+
 async function stores(): Promise<{ name: string; url: string; cleanup(): Promise<void> }[]> {
   const dir = tempDir();
   const list = [{ name: 'sqlite', url: `sqlite:${dir.path}/roster.db`, cleanup: async () => dir.remove() }];
@@ -63,6 +68,10 @@ for (const store of await stores()) {
       });
       assert.equal(created.status, 200, created.raw);
       for (const op of (created.body as any).Operations) users.push(String(op.location).split('/').pop()!);
+      // Measured warm: the first PATCH of a fresh process runs the patch engine and the projection unoptimised
+      // (V8 compiles hot code only once it has run), which says nothing about a server in service.
+      const warm = await scim('PATCH', `/Users/${users.at(-1)}`, emailAdds(SCIM_LIMITS.patchOperations));
+      assert.equal(warm.status, 200, warm.raw);
     });
     after(async () => {
       await server?.stop();
@@ -73,10 +82,7 @@ for (const store of await stores()) {
       [
         `a PATCH of ${SCIM_LIMITS.patchOperations} operations adding emails`,
         async () =>
-          scim('PATCH', `/Users/${users[0]}`, {
-            schemas: [PATCH_OP_URN],
-            Operations: Array.from({ length: SCIM_LIMITS.patchOperations }, (_, i) => ({ op: 'add', path: 'emails', value: [{ value: `e${i}@example.com`, type: 'other' }] })),
-          }),
+          scim('PATCH', `/Users/${users[0]}`, emailAdds(SCIM_LIMITS.patchOperations)),
         200,
       ],
       [

@@ -2,6 +2,7 @@
 // the stored resource, write it (one transaction, optimistic concurrency), answer with the wire form.
 // A ResourceKind supplies what differs: the tables, the derived attribute (groups / members), the record.
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { ScimError } from '../../scim/errors.ts';
 import type { ListQuery } from '../../scim/list-query.ts';
@@ -118,6 +119,14 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
     return { resource: resource!, version: r.version };
   }
 
+  /** The write's projection into the directory, after one turn of the event loop: on SQLite a transaction is
+   *  one synchronous chain of promise callbacks, and the resource write and its projection need not hold other
+   *  requests (a health check) back together. The transaction keeps the store's one connection meanwhile. */
+  async function project(tx: Store, ctx: ScimContext, event: WriteEvent<R>): Promise<JobNote> {
+    await yieldToEventLoop();
+    return kind.project(tx, ctx, event);
+  }
+
   async function current(store: Store, companyId: string, id: string, pre: Preconditions, options: { forUpdate?: boolean } = {}): Promise<R> {
     const r = await kind.find(store, companyId, id, options);
     if (!r) throw notFound(id);
@@ -153,7 +162,7 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       subject.name = kind.nameOf(updated);
       // The row is locked, so the version check is only a guard: a lost update would be a 412, never silent.
       if (!(await kind.update(tx, updated, r.version, next.members))) throw preconditionFailed(id);
-      const note = await kind.project(tx, ctx, { op, record: updated, members: next.members, at });
+      const note = await project(tx, ctx, { op, record: updated, members: next.members, at });
       return { value: updated, note };
     });
     return one(ctx, written, derived);
@@ -176,7 +185,7 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       await write(ctx, subject, async (tx) => {
         await kind.insert(tx, r, memberIds);
         const members: MemberChange[] = memberIds.length ? [{ op: 'add', ids: memberIds }] : [];
-        return { value: undefined, note: await kind.project(tx, ctx, { op: 'create', record: r, members, at }) };
+        return { value: undefined, note: await project(tx, ctx, { op: 'create', record: r, members, at }) };
       });
       return one(ctx, r, derived && !kind.noDerivedWhenNew);
     },
@@ -208,7 +217,7 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
         const r = await current(tx, companyId, id, pre, { forUpdate: true });
         subject.name = kind.nameOf(r);
         if (!(await kind.delete(tx, companyId, id, at, r.version))) throw preconditionFailed(id);
-        return { value: undefined, note: await kind.project(tx, ctx, { op: 'delete', record: r, at }) };
+        return { value: undefined, note: await project(tx, ctx, { op: 'delete', record: r, at }) };
       });
     },
 

@@ -98,7 +98,23 @@ function compareOne(v: unknown, op: CompareOp, lit: Exclude<Literal, null>, def:
 }
 
 class Evaluator {
+  /** Each comparison's attribute and literal, resolved and coerced once however many values it meets (a
+   *  filter node always sits under the same outer attribute); null when the comparison can match nothing. */
+  private readonly comparisons = new Map<Filter, { r: ResolvedAttr; def: AttributeDef; value: Literal } | null>();
+
   constructor(private readonly resolve: Resolve) {}
+
+  private comparison(f: Extract<Filter, { kind: 'compare' }>, outer: AttrPath | undefined) {
+    let c = this.comparisons.get(f);
+    if (c === undefined) {
+      const r = operand(f.path, f.op, outer, this.resolve);
+      const def = r.ok ? targetDef(r.value) : undefined;
+      const lit = r.ok && def ? coerceLiteral(def, f.op, f.value, formatPath(f.path)) : undefined;
+      c = r.ok && def && lit?.ok ? { r: r.value, def, value: lit.value } : null;
+      this.comparisons.set(f, c);
+    }
+    return c;
+  }
 
   /** The values `r` reaches in `root` (a resource, or with `outer` an element of outer's attribute), flattened. */
   private values(r: ResolvedAttr, root: Json, outer: AttrPath | undefined): unknown[] {
@@ -134,13 +150,10 @@ class Evaluator {
         return this.values(r.value, root, undefined).some((e) => isObject(e) && this.test(f.filter, e, f.path));
       }
       case 'compare': {
-        const r = operand(f.path, f.op, outer, this.resolve);
-        if (!r.ok) return false;
-        const def = targetDef(r.value);
-        const lit = coerceLiteral(def, f.op, f.value, formatPath(f.path));
-        if (!lit.ok) return false;
-        const values = this.values(r.value, root, outer);
-        const value = lit.value;
+        const c = this.comparison(f, outer);
+        if (c === null) return false;
+        const { def, value } = c;
+        const values = this.values(c.r, root, outer);
         if (value === null) return values.some((v) => present(v, def)) === (f.op === 'ne');
         if (f.op === 'ne') return !values.some((v) => compareOne(v, 'eq', value, def));
         return values.some((v) => compareOne(v, f.op, value, def));
@@ -157,5 +170,11 @@ export function matches(filter: Filter, resource: Record<string, unknown>, resol
 /** Whether one element of `outer` (e.g. one entry of emails) matches the bracketed filter of `outer[...]`:
  *  what PATCH needs for paths like emails[type eq "work"].value (RFC 7644 §3.5.2). */
 export function matchesElement(filter: Filter, element: Record<string, unknown>, outer: AttrPath, resolve: Resolve): boolean {
-  return new Evaluator(resolve).test(filter, element, outer);
+  return elementMatcher(filter, outer, resolve)(element);
+}
+
+/** matchesElement for many elements of one attribute: the filter is resolved once, not once per element. */
+export function elementMatcher(filter: Filter, outer: AttrPath, resolve: Resolve): (element: Record<string, unknown>) => boolean {
+  const evaluator = new Evaluator(resolve);
+  return (element) => evaluator.test(filter, element, outer);
 }
