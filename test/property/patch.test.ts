@@ -6,6 +6,8 @@
 // many states.
 //
 // Reproduce a run: FC_SEED=<printed seed> ROSTER_TEST_POSTGRES_URL=… npm test -- property/patch
+import { CLI_ACTOR } from '../../src/directory/audit.ts';
+import { updateScimSetting } from '../../src/provisioning/scim-setting-rules.ts';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -20,6 +22,7 @@ import { assertScimAnswer, inject, mutated, params, Tally } from './support.ts';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 const TAKEN_USER = 'taken@contoso.com';
+const MAIL = 'urn:ietf:params:scim:schemas:extension:RosterTest:2.0:User';
 const TAKEN_GROUP = 'taken group';
 
 interface Row {
@@ -55,9 +58,13 @@ for (const kind of storeKinds()) {
 
     before(async () => {
       s = await startServer(kind);
+      // The target user's address comes from an extension no random PATCH touches, so a PATCH that empties
+      // emails and userName's address is still a valid request for the engine and the server alike.
+      await updateScimSetting(s.store, s.settingId, { mappings: [`email=${MAIL}:mail`] }, CLI_ACTOR);
       fx.user = (
         await createUser(s, {
-          schemas: [USER_URN, ENT],
+          schemas: [USER_URN, ENT, MAIL],
+          [MAIL]: { mail: 'target@contoso.com' },
           displayName: 'Patch Target',
           name: { givenName: 'Ann', familyName: 'Smith' },
           emails: [{ value: 'ann@contoso.com', type: 'work', primary: true }, { value: 'ann@home.org', type: 'home' }],
