@@ -2,7 +2,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { CLI_ACTOR } from '../directory/audit.ts';
 import { createCustomField, listCustomFields } from '../directory/custom-fields.ts';
-import { requireCompany } from '../directory/companies.ts';
 import { createGroup, deleteGroup, listGroups } from '../directory/groups.ts';
 import { getTargetUser, listTargetUsers, showTargetUser, type TargetUserJson } from '../directory/target-users.ts';
 import { createManualUser, deleteManualUser, updateManualUser, type ManualUserInput } from '../provisioning/manual-users.ts';
@@ -78,7 +77,6 @@ export function registerDirectoryCommands(program: Command): void {
     .requiredOption('--company <id>', 'company id')
     .action((o: { company: string }) =>
       run(async (store) => {
-        await requireCompany(store, o.company);
         const fields = (await listCustomFields(store, o.company)).map((f) => ({ id: f.id, name: f.name, type: f.type }));
         return { json: fields, text: fields.length ? fields.map((f) => `${f.id}  ${f.name}  (${f.type})`).join('\n') : 'No custom fields' };
       }),

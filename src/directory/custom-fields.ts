@@ -12,7 +12,11 @@ import { newId } from '../store/ids.ts';
 /** A field name an admin can read in a column header; the product's own limit for names. */
 export const MAX_FIELD_NAME = 64;
 
-export const listCustomFields = customFieldsOf;
+/** A company's custom fields in creation order; an unknown company is an error, not an empty list. */
+export async function listCustomFields(store: Store, companyId: string): Promise<CustomFieldRow[]> {
+  await requireCompany(store, companyId);
+  return customFieldsOf(store, companyId);
+}
 
 export async function createCustomField(
   store: Store,

@@ -8,7 +8,7 @@ import type { Store } from '../store/open.ts';
 import { listScimSettings } from '../store/scim-settings.ts';
 import { groupNamed } from '../store/target-groups.ts';
 import { customValuesOfUsers, emailsOf, groupNamesOfUsers, pageTargetUsers } from '../store/target-user-reads.ts';
-import { companyOfTargetUser, emailDomain, findTargetUser, type TargetUserRow } from '../store/target-users.ts';
+import { emailDomain, findTargetUser, type TargetUserRow } from '../store/target-users.ts';
 import { requireCompany } from './companies.ts';
 import { AdminError } from './errors.ts';
 
@@ -163,10 +163,9 @@ export const jobLogJson = (e: JobLogEntry): JobLogJson => ({
 
 /** One live target user of any company, as lists show it. */
 export async function getTargetUser(store: Store, id: string): Promise<TargetUserJson> {
-  const companyId = await companyOfTargetUser(store, id);
-  const company = companyId === undefined ? undefined : await findCompany(store, companyId);
-  const user = company && (await findTargetUser(store, company.id, id));
-  if (!company || !user || user.deletedAt) throw new AdminError('notFound', `No target user with id ${id}`);
+  const user = await findTargetUser(store, id);
+  const company = user && !user.deletedAt ? await findCompany(store, user.companyId) : undefined;
+  if (!user || !company) throw new AdminError('notFound', `No target user with id ${id}`);
   const [shown] = await present(store, company, [user]);
   return shown!;
 }

@@ -9,7 +9,7 @@ import { appendAudit } from '../store/audit-log.ts';
 import { changeActiveUsers, licenceUsage } from '../store/licence.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import { findScimSetting } from '../store/scim-settings.ts';
-import { companyOfTargetUser, findTargetUser, insertTargetUser, softDeleteTargetUser, updateTargetUser, type TargetUserFields, type TargetUserRow } from '../store/target-users.ts';
+import { findTargetUser, insertTargetUser, softDeleteTargetUser, updateTargetUser, type TargetUserFields, type TargetUserRow } from '../store/target-users.ts';
 import { requireCompany } from '../directory/companies.ts';
 import { normaliseEmail } from './rules/email-address.ts';
 import { resolveTimezone } from './rules/timezone.ts';
@@ -97,8 +97,7 @@ export async function createManualUser(store: Store, companyId: string, input: M
 
 /** The live user, if an admin may change it: not deleted, not owned by a SCIM setting. */
 async function requireEditable(tx: Store, id: string): Promise<TargetUserRow> {
-  const companyId = await companyOfTargetUser(tx, id);
-  const user = companyId === undefined ? undefined : await findTargetUser(tx, companyId, id, { forUpdate: true });
+  const user = await findTargetUser(tx, id, { forUpdate: true });
   if (!user || user.deletedAt) throw new AdminError('notFound', `No target user with id ${id}`);
   if (user.sourceKind === 'scim') {
     const setting = user.settingId ? await findScimSetting(tx, user.settingId) : undefined;

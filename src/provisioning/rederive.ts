@@ -12,6 +12,7 @@ import { countSettingUsers, settingGroupsAfter, settingUsersAfter } from '../sto
 import { findScimSetting, type ScimSettingRow } from '../store/scim-settings.ts';
 import { copyIdpMembers, hasScimMembers, linkIdpGroup } from '../store/target-group-sync.ts';
 import { runPeriodically, type Periodic } from './periodic.ts';
+import { rulesOf } from './projection/rules.ts';
 import { projectUserWrite } from './projection/users.ts';
 import type { ScimContext } from './scim/context.ts';
 
@@ -46,9 +47,11 @@ async function userBatch(tx: Store, setting: ScimSettingRow, after: string | nul
   const users = await settingUsersAfter(tx, setting.id, after, BATCH);
   const at = now().toISOString();
   const ctx: ScimContext = { store: tx, setting, baseUrl: '', now, deadline: NO_DEADLINE };
+  // One read of the rules per batch, and one compilation of them (rules/project.ts keeps it per rules object).
+  const rules = await rulesOf(tx, setting);
   for (const user of users) {
     try {
-      await projectUserWrite(tx, ctx, user, at);
+      await projectUserWrite(tx, ctx, user, at, rules);
       tally.projected++;
     } catch (e) {
       if (!(e instanceof ScimError)) throw e;

@@ -6,7 +6,7 @@ import type { Actor } from '../directory/audit.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import { deleteSettingHandingOver, updateSettingRules, type SettingRulesChange } from '../store/scim-settings.ts';
 import { queueRederive } from './rederive.ts';
-import { auditSetting, checkedRules, requireScimSetting, rulesOf, type ScimSettingRow } from './scim-settings.ts';
+import { auditSetting, checkedRules, requireScimSetting, auditedRules, type ScimSettingRow } from './scim-settings.ts';
 
 export interface SettingChange {
   name?: string;
@@ -68,8 +68,8 @@ export async function updateScimSetting(
     await auditSetting(tx, actor, before, {
       operation: 'update',
       at,
-      oldValue: rulesOf(before),
-      newValue: { ...rulesOf(after), ...(jobId ? { rederiveJobId: jobId } : {}) },
+      oldValue: auditedRules(before),
+      newValue: { ...auditedRules(after), ...(jobId ? { rederiveJobId: jobId } : {}) },
     });
     return { setting: after, jobId };
   });
@@ -81,7 +81,7 @@ export async function deleteScimSetting(store: Store, id: string, actor: Actor, 
     const setting = await requireScimSetting(tx, id);
     const at = now.toISOString();
     await deleteSettingHandingOver(tx, setting.companyId, id, at);
-    await auditSetting(tx, actor, setting, { operation: 'delete', at, oldValue: rulesOf(setting), newValue: null });
+    await auditSetting(tx, actor, setting, { operation: 'delete', at, oldValue: auditedRules(setting), newValue: null });
     return setting;
   });
 }

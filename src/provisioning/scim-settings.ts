@@ -5,9 +5,9 @@ import { parsePath } from '../scim/filter/parser.ts';
 import type { Actor } from '../directory/audit.ts';
 import { AdminError } from '../directory/errors.ts';
 import { requireCompany } from '../directory/companies.ts';
-import { listCustomFields } from '../directory/custom-fields.ts';
 import { newId } from '../store/ids.ts';
 import { appendAudit } from '../store/audit-log.ts';
+import { customFieldsOf } from '../store/custom-fields.ts';
 import { validateRules } from './rules/grouping.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import {
@@ -43,7 +43,7 @@ export const MAX_RATE_LIMIT = 1_000_000;
 export type { ScimSettingRow };
 
 /** What an admin sees of a setting's rules, for the audit log. */
-export const rulesOf = (s: ScimSettingRow) => ({
+export const auditedRules = (s: ScimSettingRow) => ({
   name: s.name,
   mappings: s.mappings,
   groupName: s.groupName,
@@ -94,7 +94,7 @@ export async function checkedRules(
   const mappings = input.mappings === undefined ? input.current : input.mappings.map(parseMapping);
   const groupName = input.groupName?.trim() || null;
   const groupBy = input.groupBy?.trim() || null;
-  const checked = validateRules({ mappings, groupName, groupBy }, await listCustomFields(store, companyId));
+  const checked = validateRules({ mappings, groupName, groupBy }, await customFieldsOf(store, companyId));
   if (!checked.ok) throw new AdminError('invalid', checked.problems.join('; '));
   return { name, mappings, groupName, groupBy };
 }
@@ -133,7 +133,7 @@ export async function createScimSetting(
   try {
     await inTransaction(store, async (tx) => {
       await insertScimSetting(tx, setting, issued.hash);
-      const newValue = { ...rulesOf(setting), tokenPrefix: setting.tokenPrefix, rateLimit };
+      const newValue = { ...auditedRules(setting), tokenPrefix: setting.tokenPrefix, rateLimit };
       await auditSetting(tx, actor, setting, { operation: 'create', at: setting.createdAt, oldValue: null, newValue });
     });
   } catch (e) {

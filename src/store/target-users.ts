@@ -120,17 +120,13 @@ export async function updateTargetUser(
     .execute();
 }
 
-/** `forUpdate` locks the row for the rest of the caller's transaction (where the database has row locks). */
-export async function findTargetUser(store: Store, companyId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<TargetUserRow | undefined> {
-  let q = store.db.selectFrom('target_users').selectAll().where('company_id', '=', companyId).where('id', '=', id);
+/** A target user by id, deleted or not, whatever its company (commands name a user by id alone). `forUpdate`
+ *  locks the row for the rest of the caller's transaction (where the database has row locks). */
+export async function findTargetUser(store: Store, id: string, options: { forUpdate?: boolean } = {}): Promise<TargetUserRow | undefined> {
+  let q = store.db.selectFrom('target_users').selectAll().where('id', '=', id);
   if (options.forUpdate && store.dialect.lockRows) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row && toTargetUserRow(store, row);
-}
-
-/** The company a target user belongs to (deleted or not), for commands that name a user by id alone. */
-export async function companyOfTargetUser(store: Store, id: string): Promise<string | undefined> {
-  return (await store.db.selectFrom('target_users').select('company_id').where('id', '=', id).executeTakeFirst())?.company_id;
 }
 
 /** The live target user projected from a SCIM resource (the unique scim_user_id index). */

@@ -1,7 +1,7 @@
 // A setting's rules as the projection reads them: its mappings and grouping, with the company's custom fields.
 import type { Store } from '../../store/open.ts';
 import type { ScimSettingRow } from '../../store/scim-settings.ts';
-import { listCustomFields } from '../../directory/custom-fields.ts';
+import { customFieldsOf } from '../../store/custom-fields.ts';
 import type { Rules } from '../rules/types.ts';
 
 export async function rulesOf(store: Store, setting: ScimSettingRow): Promise<Rules> {
@@ -10,6 +10,6 @@ export async function rulesOf(store: Store, setting: ScimSettingRow): Promise<Ru
     groupName: setting.groupName,
     groupBy: setting.groupBy,
     // A company has tens of custom fields, not thousands: read them whole, one indexed range.
-    customFields: await listCustomFields(store, setting.companyId),
+    customFields: await customFieldsOf(store, setting.companyId),
   };
 }

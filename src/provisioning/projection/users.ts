@@ -30,7 +30,7 @@ import { linkIdpMemberships } from '../../store/target-group-sync.ts';
 import { newId } from '../../store/ids.ts';
 import { isDeliverable } from '../../directory/target-users.ts';
 import { projectUser } from '../rules/project.ts';
-import type { ProjectedUser } from '../rules/types.ts';
+import type { ProjectedUser, Rules } from '../rules/types.ts';
 import type { ScimContext } from '../scim/context.ts';
 import { rulesOf } from './rules.ts';
 import type { JobNote } from './note.ts';
@@ -135,9 +135,10 @@ function sameValues(a: Map<string, string>, b: readonly { fieldId: string; value
   return managed.every((id) => a.get(id) === wanted.get(id));
 }
 
-export async function projectUserWrite(tx: Store, ctx: ScimContext, record: UserRecord, at: string): Promise<JobNote> {
+/** `rules`: the setting's, read once by a caller projecting many users (a re-derivation batch). */
+export async function projectUserWrite(tx: Store, ctx: ScimContext, record: UserRecord, at: string, rules?: Rules): Promise<JobNote> {
   const { companyId } = ctx.setting;
-  const rules = await rulesOf(tx, ctx.setting);
+  rules ??= await rulesOf(tx, ctx.setting);
   const p = projectUser(record.resource, rules);
   if (p.email === null) throw ScimError.badRequest('invalidValue', p.missingEmail ?? 'The user has no usable email address');
   const email = p.email;
