@@ -55,13 +55,7 @@ export function registerCompanyCommands(program: Command): void {
       run(async (store) => {
         const c = await createCompany(
           store,
-          {
-            name: o.name,
-            ...(o.licenseLimit !== undefined ? { licenseLimit: o.licenseLimit } : {}),
-            licenseEnforce: Boolean(o.licenseEnforce),
-            allowedDomains: o.allowedDomains ?? [],
-            ...(o.language !== undefined ? { language: o.language } : {}),
-          },
+          o,
           CLI_ACTOR,
         );
         return { json: companyJson(c), text: `Created company ${c.name}: ${c.id}` };
@@ -96,13 +90,8 @@ export function registerCompanyCommands(program: Command): void {
     .option('--language <tag>', "the company's language (BCP 47), or none for English", orNone((v: string) => v))
     .action((id: string, o: { name?: string; licenseLimit?: number | 'none'; licenseEnforce?: boolean; allowedDomains?: string[]; language?: string | 'none' }) =>
       run(async (store) => {
-        const change: CompanyChange = {
-          ...(o.name !== undefined ? { name: o.name } : {}),
-          ...(o.licenseLimit !== undefined ? { licenseLimit: noneToNull(o.licenseLimit)! } : {}),
-          ...(o.licenseEnforce !== undefined ? { licenseEnforce: o.licenseEnforce } : {}),
-          ...(o.allowedDomains !== undefined ? { allowedDomains: o.allowedDomains } : {}),
-          ...(o.language !== undefined ? { language: noneToNull(o.language)! } : {}),
-        };
+        // An option not given stays undefined: that setting is left as it is.
+        const change: CompanyChange = { ...o, licenseLimit: noneToNull(o.licenseLimit), language: noneToNull(o.language) };
         const c = await updateCompanySettings(store, id, change, CLI_ACTOR);
         return { json: companyJson(c), text: companyText(c) };
       }),

@@ -37,15 +37,7 @@ export function registerLogCommands(program: Command): void {
     .option('--after <cursor>', AFTER_HELP)
     .action((o: { company: string; setting?: string; outcome?: string; user?: string; since?: string; limit?: number; after?: string }) =>
       run(async (store) => {
-        const rows = await listJobLog(store, {
-          companyId: o.company,
-          ...(o.setting !== undefined ? { settingId: o.setting } : {}),
-          ...(o.outcome !== undefined ? { outcome: o.outcome } : {}),
-          ...(o.user !== undefined ? { user: o.user } : {}),
-          ...(o.since !== undefined ? { since: o.since } : {}),
-          ...(o.limit !== undefined ? { limit: o.limit } : {}),
-          ...(o.after !== undefined ? { after: o.after } : {}),
-        });
+        const rows = await listJobLog(store, { ...o, companyId: o.company, settingId: o.setting });
         return { json: rows, text: pageText(rows, o.limit, jobLogLine, 'No job-log rows') };
       }),
     );
@@ -57,11 +49,7 @@ export function registerLogCommands(program: Command): void {
     .option('--after <cursor>', AFTER_HELP)
     .action((o: { company: string; limit?: number; after?: string }) =>
       run(async (store) => {
-        const rows = await listAuditLog(store, {
-          companyId: o.company,
-          ...(o.limit !== undefined ? { limit: o.limit } : {}),
-          ...(o.after !== undefined ? { after: o.after } : {}),
-        });
+        const rows = await listAuditLog(store, { ...o, companyId: o.company });
         return { json: rows, text: pageText(rows, o.limit, auditLine, 'No audit-log rows') };
       }),
     );

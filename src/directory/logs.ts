@@ -63,14 +63,7 @@ export async function listJobLog(store: Store, q: JobLogQuery): Promise<JobLogJs
   }
   const rows = await pageJobLog(
     store,
-    {
-      companyId: company.id,
-      limit,
-      ...(q.settingId !== undefined ? { settingId: q.settingId } : {}),
-      ...(wanted !== undefined ? { outcome: wanted } : {}),
-      ...(q.user !== undefined ? { userEmailCi: foldString(q.user.trim()) } : {}),
-      ...page,
-    },
+    { companyId: company.id, limit, settingId: q.settingId, outcome: wanted, userEmailCi: q.user === undefined ? undefined : foldString(q.user.trim()), ...page },
     from,
   );
   return rows.map(jobLogJson);

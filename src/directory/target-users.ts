@@ -118,16 +118,7 @@ export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise
     if (!def) throw new AdminError('notFound', `The company has no custom field named "${q.field.slice(0, eq).trim()}" (roster custom-field list --company ${company.id})`);
     field = { fieldId: def.id, value: q.field.slice(eq + 1).trim() };
   }
-  const rows = await pageTargetUsers(store, {
-    companyId: company.id,
-    limit,
-    ...(q.email !== undefined ? { email: q.email.trim() } : {}),
-    ...(groupId !== undefined ? { groupId } : {}),
-    ...(q.active !== undefined ? { active: q.active } : {}),
-    ...(q.source !== undefined ? { settingId: q.source } : {}),
-    ...(field !== undefined ? { field } : {}),
-    ...(q.after !== undefined ? { afterId: q.after } : {}),
-  });
+  const rows = await pageTargetUsers(store, { companyId: company.id, limit, email: q.email?.trim(), groupId, active: q.active, settingId: q.source, field, afterId: q.after });
   return present(store, company, rows);
 }
 

@@ -52,14 +52,16 @@ export async function ensureGroup(
     return { id: existing.id, created: true };
   }
   const id = newId();
-  await store.db
+  const inserted = await store.db
     .insertInto('target_groups')
     .values({ id, company_id: g.companyId, name: g.name, name_ci: nameCi, source: g.source, scim_setting_id: g.settingId, scim_group_id: null, deleted_at: null, created_at: g.now, updated_at: g.now })
     .onConflict((oc) => oc.columns(['company_id', 'name_ci']).doNothing())
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return { id, created: true };
   const row = await groupNamed(store, g.companyId, g.name);
   if (!row) throw new Error(`Group "${g.name}" vanished while being created`);
-  return { id: row.id, created: row.id === id };
+  return { id: row.id, created: false };
 }
 
 /** The group of that name (ignoring case), deleted or not. */

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { CLI_ACTOR } from '../../src/directory/audit.ts';
 import { requireCompany, updateCompanySettings, type CompanyChange } from '../../src/directory/companies.ts';
 import { createCustomField } from '../../src/directory/custom-fields.ts';
-import { listGroups } from '../../src/directory/groups.ts';
+import { deleteGroup, listGroups } from '../../src/directory/groups.ts';
 import { listTargetUsers, showTargetUser, type TargetUserJson } from '../../src/directory/target-users.ts';
 import { createManualUser } from '../../src/provisioning/manual-users.ts';
 import { workPendingJobs } from '../../src/provisioning/rederive.ts';
@@ -116,7 +116,6 @@ for (const kind of storeKinds()) {
 
       it('brings back a group an admin deleted when a value needs it', async () => {
         const france = (await listGroups(s.store, t.companyId)).find((g) => g.name === 'France')!;
-        const { deleteGroup } = await import('../../src/directory/groups.ts');
         await deleteGroup(s.store, t.companyId, france.id, CLI_ACTOR);
         assert.deepEqual((await only(t, 'ann@acme.com')).groups, []);
         await create(t, 'bob@acme.com', { addresses: [{ type: 'work', country: 'France' }] });
@@ -290,6 +289,26 @@ for (const kind of storeKinds()) {
         const res = await okta.send('POST', '/scim/v2/Users', userBody('taken@acme.com', { userName: unique('okta') + '@acme.com' }));
         assertScimError(res, 409, 'uniqueness');
         assert.match(res.body.detail, /SCIM setting "Entra ID"/);
+      });
+    });
+
+    describe('manager', () => {
+      it("resolves the enterprise manager to the manager's target user, and keeps a reference to nobody as sent", async () => {
+        const t = await tenant();
+        const boss = await create(t, 'boss@acme.com');
+        await create(t, 'report@acme.com', { [ENT]: { manager: { value: boss.id } } });
+        await create(t, 'orphan@acme.com', { [ENT]: { manager: { value: 'not-provisioned-yet' } } });
+        const bossUser = await only(t, 'boss@acme.com');
+        assert.deepEqual((await only(t, 'report@acme.com')).manager, { id: bossUser.id, email: 'boss@acme.com' });
+        assert.equal((await only(t, 'orphan@acme.com')).manager, 'not-provisioned-yet');
+      });
+
+      it('links a report pushed before its manager once the manager arrives with that externalId', async () => {
+        const t = await tenant();
+        await create(t, 'early@acme.com', { [ENT]: { manager: { value: 'ext-boss' } } });
+        await create(t, 'late-boss@acme.com', { externalId: 'ext-boss' });
+        const boss = await only(t, 'late-boss@acme.com');
+        assert.deepEqual((await only(t, 'early@acme.com')).manager, { id: boss.id, email: 'late-boss@acme.com' });
       });
     });
 
