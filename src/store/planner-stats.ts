@@ -7,7 +7,8 @@
 // (autovacuum) and needs none. test/http/query-plans.test.ts holds both stores to the expected indexes.
 import { sql, type Kysely } from 'kysely';
 
-/** [table, index, "rows rows-per-first-column rows-per-first-two …"] for the indexes of migrations/001. */
+/** [table, index, "rows rows-per-first-column rows-per-first-two …"]: a company of a million users, ten
+ *  thousand groups, a handful of custom values per user, ten million job-log rows. */
 const HINTS: [string, string, string][] = [
   ['scim_users', 'sqlite_autoindex_scim_users_1', '1000000 1'],
   ['scim_users', 'scim_users_user_name', '1000000 100000 1'],
@@ -22,16 +23,40 @@ const HINTS: [string, string, string][] = [
   ['scim_groups', 'scim_groups_created', '10000 1000 2 1'],
   ['scim_group_members', 'sqlite_autoindex_scim_group_members_1', '10000000 1000 1'],
   ['scim_group_members', 'scim_group_members_user', '10000000 10'],
+  ['target_users', 'sqlite_autoindex_target_users_1', '1000000 1'],
+  ['target_users', 'sqlite_autoindex_target_users_2', '1000000 1'],
+  ['target_users', 'target_users_company', '1000000 1000000 1'],
+  ['target_users', 'target_users_email', '1000000 1000000 2 1'],
+  ['target_users', 'target_users_active', '1000000 1000000 500000 1'],
+  ['target_users', 'target_users_source', '1000000 1000000 300000 1'],
+  ['target_users', 'target_users_external_id', '1000000 1000000 1'],
+  ['target_users', 'target_users_manager', '1000000 1000000 10'],
+  ['target_users', 'target_users_deleted', '10000 1'],
+  ['target_user_fields', 'sqlite_autoindex_target_user_fields_1', '5000000 5 1'],
+  ['target_user_fields', 'target_user_fields_value', '5000000 1000000 1000 1'],
+  ['target_groups', 'sqlite_autoindex_target_groups_1', '10000 1'],
+  ['target_groups', 'sqlite_autoindex_target_groups_2', '10000 1'],
+  ['target_groups', 'target_groups_name', '10000 10000 1'],
+  ['target_group_members', 'sqlite_autoindex_target_group_members_1', '10000000 1000 1'],
+  ['target_group_members', 'target_group_members_user', '10000000 10'],
+  ['job_log', 'sqlite_autoindex_job_log_1', '10000000 1'],
+  ['job_log', 'job_log_company', '10000000 10000000 1'],
+  ['job_log', 'job_log_setting', '10000000 10000000 3000000 1'],
+  ['job_log', 'job_log_outcome', '10000000 10000000 3000000 1'],
+  ['job_log', 'job_log_user', '10000000 10000000 10 1'],
+  ['job_log', 'job_log_target_user', '10000000 10 1'],
 ];
 
-/** Writes the hints unless the database already has statistics for the SCIM tables; idempotent. */
+/** Writes the hints of every table that has no statistics yet (a real ANALYZE's stay); idempotent. */
 export async function seedSqlitePlannerStats(db: Kysely<any>): Promise<void> {
   // Creates sqlite_stat1 (only ANALYZE may) without scanning any user table.
   await sql`ANALYZE sqlite_schema`.execute(db);
   const tables = [...new Set(HINTS.map(([t]) => t))];
-  const existing = await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl IN (${sql.join(tables)})`.execute(db);
-  if (Number(existing.rows[0]?.n ?? 0) > 0) return;
-  for (const [tbl, idx, stat] of HINTS) {
+  const known = await sql<{ tbl: string }>`SELECT DISTINCT tbl FROM sqlite_stat1 WHERE tbl IN (${sql.join(tables)})`.execute(db);
+  const described = new Set(known.rows.map((r) => r.tbl));
+  const missing = HINTS.filter(([tbl]) => !described.has(tbl));
+  if (!missing.length) return;
+  for (const [tbl, idx, stat] of missing) {
     await sql`INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (${tbl}, ${idx}, ${stat})`.execute(db);
   }
   // Makes this connection reload the statistics it read at open.

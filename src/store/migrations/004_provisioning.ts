@@ -70,7 +70,9 @@ export async function up(db: Kysely<any>, d: StoreDialect): Promise<void> {
   await db.schema.createIndex('target_users_source').on('target_users').columns(['company_id', 'scim_setting_id', 'id']).execute();
   await db.schema.createIndex('target_users_external_id').on('target_users').columns(['company_id', 'external_id']).execute();
   await db.schema.createIndex('target_users_manager').on('target_users').columns(['company_id', 'manager_value_ci']).execute();
-  await db.schema.createIndex('target_users_deleted').on('target_users').column('deleted_at').execute();
+  // Only the deleted users, for purging them: an index holding every live user under NULL would look to the
+  // planner like the way to answer `deleted_at IS NULL`, and walk the whole table for a page.
+  await db.schema.createIndex('target_users_deleted').on('target_users').column('deleted_at').where(sql.ref('deleted_at'), 'is not', null).execute();
 
   // A custom field's value per user, as canonical text (number, date, boolean written out), folded beside it
   // for lookups by value.
