@@ -1,7 +1,7 @@
 // Retention: job-log rows older than JOB_LOG_RETENTION_DAYS and target users soft-deleted longer ago than
 // DELETED_USER_RETENTION_DAYS are removed, in bounded batches of one transaction each so that SCIM writes
 // wait at most one batch behind the pruning. The audit log is never pruned (it is append-only).
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { yieldToIo } from './event-loop.ts';
 import { idAtTime } from '../store/ids.ts';
 import { pruneJobLog } from '../store/job-log.ts';
 import { inTransaction, type Store } from '../store/open.ts';
@@ -29,7 +29,7 @@ async function inBatches(store: Store, o: PruneOptions, removeBatch: (tx: Store)
     const n = await inTransaction(store, removeBatch);
     removed += n;
     if (n < o.batch || o.shouldStop?.()) return removed;
-    await yieldToEventLoop();
+    await yieldToIo();
   }
 }
 

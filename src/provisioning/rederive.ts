@@ -2,7 +2,7 @@
 // was switched off: a job worked in short batches (each its own transaction, the event loop free between
 // them) so SCIM traffic keeps flowing, with progress and a cursor saved per batch so that another process
 // resumes it if this one dies. The result, and each user that could not be projected, go to the job log.
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { yieldToIo } from './event-loop.ts';
 import { newId } from '../store/ids.ts';
 import { ScimError } from '../scim/errors.ts';
 import { appendJobLog } from '../store/job-log.ts';
@@ -147,7 +147,7 @@ export async function workJob(store: Store, id: string, options: WorkOptions = {
       const next = await step(store, state, state.failed, now);
       state = { ...state, done: next.done, cursor: next.cursor, failed: next.failed };
       if (!next.more || options.shouldStop?.()) break;
-      await yieldToEventLoop();
+      await yieldToIo();
     }
   } catch (e) {
     await inTransaction(store, (tx) => finishJob(tx, job.id, { status: 'failed', error: e instanceof Error ? e.message : String(e), now: now().toISOString() }));

@@ -1,4 +1,5 @@
 // /Users and /Groups: one set of routes, two resource types.
+import { yieldToIo } from '../../provisioning/event-loop.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { etagMatches, etagOf } from '../../provisioning/scim/context.ts';
 import { SCIM_SERVICES } from '../../provisioning/scim/services.ts';
@@ -32,9 +33,15 @@ export interface ListedPage extends SerialisedPage {
  * one resource, so paging always moves on; a cut cursor page continues after its last resource, and index
  * paging continues at startIndex + itemsPerPage (RFC 7644 §3.4.2.4).
  */
+/** Resources from which a page is worth splitting its work for. */
+const LARGE_PAGE = 100;
+
 export async function listResources(request: FastifyRequest, type: ResourceTypeName, query: ListQuery, budget: number = SCIM_LIMITS.responseBytes): Promise<ListedPage> {
   const { service, derived } = SCIM_SERVICES[type];
   const page = await service.list(scimContext(request), query, wantsAttribute(type, query, derived));
+  // Reading a large page and serialising it are each long: other requests get in between. An IdP's lookup
+  // (a page of one) does not wait a turn of the event loop for it.
+  if (page.resources.length > LARGE_PAGE) await yieldToIo();
   const resources: string[] = [];
   let bytes = 0;
   const projectOne = projector(type, query);

@@ -1,7 +1,7 @@
 // RFC 7644 §3.7 Bulk: operations run one by one through the same services as single requests. A bulkId
 // reference ("bulkId:x" in a path or anywhere in data) is replaced by the id the operation with bulkId x
 // created; an operation whose reference is not yet resolved waits for it, so order in the request is free.
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { yieldToIo } from '../event-loop.ts';
 import { ScimError, errorBody } from '../../scim/errors.ts';
 import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
 import { unstorable } from '../../scim/text.ts';
@@ -212,7 +212,7 @@ export async function runBulk(ctx: ScimContext, body: unknown, options: BulkOpti
         const resolved: Operation = { ...op, path: substitute(op.path, created) as string, data: substitute(op.data, created) };
         // SQLite answers synchronously, so a thousand operations would otherwise run as one unbroken chain of
         // promise callbacks: let other requests (a /healthz probe) in between operations.
-        await yieldToEventLoop();
+        await yieldToIo();
         try {
           const { status, written } = await execute(ctx, resolved);
           const location = (written?.resource.meta as { location?: string } | undefined)?.location ?? locationOf(resolved);

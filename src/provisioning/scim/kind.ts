@@ -2,7 +2,6 @@
 // the stored resource, write it (one transaction, optimistic concurrency), answer with the wire form.
 // A ResourceKind supplies what differs: the tables, the derived attribute (groups / members), the record.
 import { randomUUID } from 'node:crypto';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { ScimError } from '../../scim/errors.ts';
 import type { ListQuery } from '../../scim/list-query.ts';
@@ -12,6 +11,7 @@ import type { ResourceTypeName } from '../../scim/schemas/urns.ts';
 import { inTransaction, type Store } from '../../store/open.ts';
 import type { ListPage } from '../../store/list.ts';
 import { StoreBusyError } from '../../store/sqlite-writer.ts';
+import { yieldToIo } from '../event-loop.ts';
 import type { JobNote } from '../projection/note.ts';
 import { etagMatches, type Preconditions, type ScimContext } from './context.ts';
 import { logFailure, logWrite, type JobSubject } from './job-log.ts';
@@ -119,14 +119,6 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
     return { resource: resource!, version: r.version };
   }
 
-  /** The write's projection into the directory, after one turn of the event loop: on SQLite a transaction is
-   *  one synchronous chain of promise callbacks, and the resource write and its projection need not hold other
-   *  requests (a health check) back together. The transaction keeps the store's one connection meanwhile. */
-  async function project(tx: Store, ctx: ScimContext, event: WriteEvent<R>): Promise<JobNote> {
-    await yieldToEventLoop();
-    return kind.project(tx, ctx, event);
-  }
-
   async function current(store: Store, companyId: string, id: string, pre: Preconditions, options: { forUpdate?: boolean } = {}): Promise<R> {
     const r = await kind.find(store, companyId, id, options);
     if (!r) throw notFound(id);
@@ -156,13 +148,18 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       if (isDeepStrictEqual(next.resource, r.resource) && (!next.members.length || (await kind.membersUnchanged?.(tx, r, next.members)))) {
         return { value: r };
       }
+      // Applying a large change (a thousand PATCH operations), writing it and projecting it are each long: on
+      // SQLite a transaction is one synchronous chain of promise callbacks, so let other requests in between
+      // them. The transaction keeps the store's one connection meanwhile.
+      await yieldToIo();
       const at = ctx.now().toISOString();
       const base = { id, createdAt: r.createdAt, updatedAt: at, version: r.version + 1 } as Base<R>;
       const updated = kind.toRecord(ctx, next.resource, base);
       subject.name = kind.nameOf(updated);
       // The row is locked, so the version check is only a guard: a lost update would be a 412, never silent.
       if (!(await kind.update(tx, updated, r.version, next.members))) throw preconditionFailed(id);
-      const note = await project(tx, ctx, { op, record: updated, members: next.members, at });
+      await yieldToIo();
+      const note = await kind.project(tx, ctx, { op, record: updated, members: next.members, at });
       return { value: updated, note };
     });
     return one(ctx, written, derived);
@@ -185,7 +182,7 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       await write(ctx, subject, async (tx) => {
         await kind.insert(tx, r, memberIds);
         const members: MemberChange[] = memberIds.length ? [{ op: 'add', ids: memberIds }] : [];
-        return { value: undefined, note: await project(tx, ctx, { op: 'create', record: r, members, at }) };
+        return { value: undefined, note: await kind.project(tx, ctx, { op: 'create', record: r, members, at }) };
       });
       return one(ctx, r, derived && !kind.noDerivedWhenNew);
     },
@@ -217,7 +214,7 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
         const r = await current(tx, companyId, id, pre, { forUpdate: true });
         subject.name = kind.nameOf(r);
         if (!(await kind.delete(tx, companyId, id, at, r.version))) throw preconditionFailed(id);
-        return { value: undefined, note: await project(tx, ctx, { op: 'delete', record: r, at }) };
+        return { value: undefined, note: await kind.project(tx, ctx, { op: 'delete', record: r, at }) };
       });
     },
 
