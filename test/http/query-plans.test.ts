@@ -8,25 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { startServer, type TestServer } from '../support/app.ts';
-import { logSql, type Captured } from '../support/sql-log.ts';
+import { explain, logSql, type Captured } from '../support/sql-log.ts';
 import { storeKinds, type StoreKind } from '../support/stores.ts';
 import { GROUP_URN, USER_URN } from './directory-fixture.ts';
-
-async function explain(kind: StoreKind, raw: Kysely<any>, q: Captured): Promise<string> {
-  if (kind.name === 'sqlite') {
-    const plan = await raw.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${q.sql}`, [...q.parameters]));
-    return plan.rows.map((r) => r.detail).join('\n');
-  }
-  return raw.connection().execute(async (conn) => {
-    await conn.executeQuery(CompiledQuery.raw('SET enable_seqscan = off'));
-    try {
-      const plan = await conn.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${q.sql}`, [...q.parameters]));
-      return plan.rows.map((r) => r['QUERY PLAN']).join('\n');
-    } finally {
-      await conn.executeQuery(CompiledQuery.raw('RESET enable_seqscan'));
-    }
-  });
-}
 
 /** The primary-key index of a table, as each database names it. */
 const pk = (kind: StoreKind, table: string) => (kind.name === 'sqlite' ? `sqlite_autoindex_${table}_1` : `${table}_pkey`);

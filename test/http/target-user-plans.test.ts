@@ -12,25 +12,9 @@ import { createCustomField } from '../../src/directory/custom-fields.ts';
 import { listTargetUsers, type TargetUserQuery } from '../../src/directory/target-users.ts';
 import { updateScimSetting } from '../../src/provisioning/scim-setting-rules.ts';
 import { startServer, type TestServer } from '../support/app.ts';
-import { logSql, type Captured } from '../support/sql-log.ts';
-import { storeKinds, type StoreKind } from '../support/stores.ts';
+import { explain, logSql, type Captured } from '../support/sql-log.ts';
+import { storeKinds } from '../support/stores.ts';
 import { USER_URN } from '../support/scim.ts';
-
-async function explain(kind: StoreKind, raw: Kysely<any>, q: Captured): Promise<string> {
-  if (kind.name === 'sqlite') {
-    const plan = await raw.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${q.sql}`, [...q.parameters]));
-    return plan.rows.map((r) => r.detail).join('\n');
-  }
-  return raw.connection().execute(async (conn) => {
-    await conn.executeQuery(CompiledQuery.raw('SET enable_seqscan = off'));
-    try {
-      const plan = await conn.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${q.sql}`, [...q.parameters]));
-      return plan.rows.map((r) => r['QUERY PLAN']).join('\n');
-    } finally {
-      await conn.executeQuery(CompiledQuery.raw('RESET enable_seqscan'));
-    }
-  });
-}
 
 const FULL_SCAN = { sqlite: /^SCAN (u|m|v|target_\w+)\b/m, postgres: /Seq Scan/ };
 const SORT = { sqlite: /TEMP B-TREE/, postgres: /\bSort\b/ };

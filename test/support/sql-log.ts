@@ -1,7 +1,8 @@
 // The SQL a test server's store runs, captured through a Kysely plugin: for tests that hold a request to
 // the statements it needs (a count it can skip, a read it need not make, the index a lookup takes).
-import type { Kysely, KyselyPlugin, RootOperationNode } from 'kysely';
+import { CompiledQuery, type Kysely, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import type { TestServer } from './app.ts';
+import type { StoreKind } from './stores.ts';
 
 export interface Captured {
   sql: string;
@@ -24,4 +25,22 @@ export function logSql(s: TestServer): { log: Captured[]; raw: Kysely<any>; stop
   // The app holds this very store object, so every route from here on runs through the recorder.
   (s.store as { db: unknown }).db = raw.withPlugin(recorder);
   return { log, raw, stop: () => void ((s.store as { db: unknown }).db = raw) };
+}
+
+/** The plan of a captured statement: SQLite's EXPLAIN QUERY PLAN; PostgreSQL's EXPLAIN with sequential scans
+ *  off, so that a small table does not make one the cheaper choice. */
+export async function explain(kind: StoreKind, raw: Kysely<any>, q: Captured): Promise<string> {
+  if (kind.name === 'sqlite') {
+    const plan = await raw.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${q.sql}`, [...q.parameters]));
+    return plan.rows.map((r) => r.detail).join('\n');
+  }
+  return raw.connection().execute(async (conn) => {
+    await conn.executeQuery(CompiledQuery.raw('SET enable_seqscan = off'));
+    try {
+      const plan = await conn.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${q.sql}`, [...q.parameters]));
+      return plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    } finally {
+      await conn.executeQuery(CompiledQuery.raw('RESET enable_seqscan'));
+    }
+  });
 }
