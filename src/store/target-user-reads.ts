@@ -34,7 +34,7 @@ export async function pageTargetUsers(store: Store, f: TargetUserFilter): Promis
   if (f.settingId !== undefined) q = q.where('u.scim_setting_id', '=', f.settingId);
   if (f.afterId !== undefined) q = q.where(sql.ref(order), '>', f.afterId);
   const rows = await q.orderBy(sql.ref(order)).limit(f.limit).execute();
-  return rows.map((r) => toTargetUserRow(store, r));
+  return rows.map((r) => toTargetUserRow(r));
 }
 
 /** Custom values of a page of users: user id → field id → value. */

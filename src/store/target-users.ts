@@ -36,7 +36,7 @@ export interface TargetUserRow extends TargetUserFields {
   updatedAt: string;
 }
 
-export function toTargetUserRow(store: Store, r: Selectable<TargetUsersTable>): TargetUserRow {
+export function toTargetUserRow(r: Selectable<TargetUsersTable>): TargetUserRow {
   return {
     id: r.id,
     companyId: r.company_id,
@@ -126,13 +126,13 @@ export async function findTargetUser(store: Store, id: string, options: { forUpd
   let q = store.db.selectFrom('target_users').selectAll().where('id', '=', id);
   if (options.forUpdate && store.dialect.lockRows) q = q.forUpdate();
   const row = await q.executeTakeFirst();
-  return row && toTargetUserRow(store, row);
+  return row && toTargetUserRow(row);
 }
 
 /** The live target user projected from a SCIM resource (the unique scim_user_id index). */
 export async function findTargetUserByScimId(store: Store, scimUserId: string): Promise<TargetUserRow | undefined> {
   const row = await store.db.selectFrom('target_users').selectAll().where('scim_user_id', '=', scimUserId).executeTakeFirst();
-  return row && toTargetUserRow(store, row);
+  return row && toTargetUserRow(row);
 }
 
 /**
@@ -153,7 +153,7 @@ export async function findMatchingTargetUsers(
   const seen = new Set<string>();
   return rows
     .filter((r) => !seen.has(r.id) && seen.add(r.id))
-    .map((r) => toTargetUserRow(store, r))
+    .map((r) => toTargetUserRow(r))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { startServer, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
-import { USER_URN, assertScimContentType, assertScimError, counts, createGroup, createUser, patchOp, unique, address } from '../support/scim.ts';
+import { USER_URN, assertScimContentType, assertScimError, counts, createGroup, createUser, patchOp, address } from '../support/scim.ts';
 
 for (const kind of storeKinds()) {
   describe(`Responses and errors on ${kind.name}`, () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { startServer, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
-import { assertScimError, BULK_REQUEST_URN, counts, createUser, patchOp, unique, USER_URN, address } from '../support/scim.ts';
+import { assertScimError, BULK_REQUEST_URN, counts, createUser, patchOp, USER_URN, address } from '../support/scim.ts';
 
 const TIMEOUT_MS = 300;
 

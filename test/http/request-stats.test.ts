@@ -7,7 +7,7 @@ import type { Store } from '../../src/store/open.ts';
 import { AdminError } from '../../src/directory/errors.ts';
 import { startServer, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
-import { USER_URN, address, unique } from '../support/scim.ts';
+import { USER_URN, address } from '../support/scim.ts';
 
 describe('identityProviderOf', () => {
   const cases: [string | null, string | null][] = [
