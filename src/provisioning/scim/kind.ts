@@ -140,6 +140,10 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
     change: (current: R) => { resource: ScimResource; members: readonly MemberChange[] },
   ): Promise<Written> {
     const subject: JobSubject = { operation: op, resourceType: kind.type, resourceId: id };
+    // Parsing a large body, applying it, writing the result and projecting it are each long: on SQLite a
+    // transaction is one synchronous chain of promise callbacks, so other requests get in between them (the
+    // transaction keeps the store's one connection meanwhile).
+    await yieldToIo();
     const written = await write(ctx, subject, async (tx) => {
       const r = await current(tx, ctx.setting.companyId, id, pre, { forUpdate: true });
       subject.name = kind.nameOf(r);
@@ -148,9 +152,6 @@ export function resourceService<R extends StoredRecord>(kind: ResourceKind<R>) {
       if (isDeepStrictEqual(next.resource, r.resource) && (!next.members.length || (await kind.membersUnchanged?.(tx, r, next.members)))) {
         return { value: r };
       }
-      // Applying a large change (a thousand PATCH operations), writing it and projecting it are each long: on
-      // SQLite a transaction is one synchronous chain of promise callbacks, so let other requests in between
-      // them. The transaction keeps the store's one connection meanwhile.
       await yieldToIo();
       const at = ctx.now().toISOString();
       const base = { id, createdAt: r.createdAt, updatedAt: at, version: r.version + 1 } as Base<R>;
