@@ -9,6 +9,7 @@ import {
   revokeScimToken,
   rotateScimToken,
   setScimRateLimit,
+  settingJson,
   type ScimSettingRow,
 } from '../provisioning/scim-settings.ts';
 import { scimSettingStatus, type ScimSettingStatus } from '../provisioning/scim-request-stats.ts';
@@ -23,26 +24,6 @@ import { collect, run } from './run.ts';
 async function scimUrl(store: Store, config: Config): Promise<string> {
   if (config.publicUrl) return `${config.publicUrl}/scim/v2`;
   return (await readServerInfo(store))?.scimUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${config.port}/scim/v2`;
-}
-
-/** A setting as shown to an admin: never its token or token hash. */
-function settingJson(url: string, s: ScimSettingRow) {
-  return {
-    id: s.id,
-    companyId: s.companyId,
-    name: s.name,
-    tokenPrefix: s.tokenPrefix,
-    scimUrl: url,
-    mappings: s.mappings,
-    groupName: s.groupName,
-    groupBy: s.groupBy,
-    syncGroups: s.syncGroups,
-    testMode: s.testMode,
-    createdAt: s.createdAt,
-    rotatedAt: s.rotatedAt,
-    revokedAt: s.revokedAt,
-    rateLimit: s.rateLimit,
-  };
 }
 
 /** Requests per second, 0 for unlimited, or `default` for the server's SCIM_RATE_LIMIT. (Commander turns a

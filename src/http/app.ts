@@ -11,6 +11,7 @@ import { ping } from '../store/ping.ts';
 import { parseBody } from './body.ts';
 import { limitBodiesInFlight } from './body-budget.ts';
 import { apiErrorHandler } from './api/errors.ts';
+import { apiRoutes } from './api/plugin.ts';
 import { BodyError, MAX_PARAM_LENGTH, scimClientErrorHandler, scimErrorHandler as scimErrors, sendScimError } from './errors.ts';
 import { trackHandlers } from './in-flight.ts';
 import { Metrics } from './metrics.ts';
@@ -69,6 +70,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A request that arrives on a keep-alive connection while draining is served (with Connection: close,
     // main.ts), not refused with Fastify's own non-SCIM 503.
     return503OnClosing: false,
+    // An unknown field in an admin API body is an error naming it, not silently dropped (Fastify's default).
+    ajv: { customOptions: { removeAdditional: false } },
     // SCIM endpoint names match in any case through rewriteUrl (scim/paths.ts); the router itself is exact.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH, querystringParser: parseQueryString },
     // The https server behaves like the http one for everything routes see; only its type differs.
@@ -108,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Outside /scim (the admin API, the UI, the health endpoints) errors have the admin API's JSON shape.
   app.setErrorHandler(apiErrors);
   await app.register(uiRoutes);
+  await app.register(apiRoutes, { prefix: '/api/v1', store: deps.store, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, now });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
