@@ -38,7 +38,7 @@ export interface TargetUserQuery {
   source?: string;
   /** `NAME=VALUE`: users whose custom field NAME holds VALUE, ignoring case. */
   field?: string;
-  /** Search: users whose email starts with this, ignoring case; results come in email order. */
+  /** Search: users whose email, first or last name (or "first last") starts with this, ignoring case; results come in email order. */
   q?: string;
   /** `createdAt` (the default), `email`, or either with a leading `-` for descending. */
   sort?: string;
@@ -148,7 +148,7 @@ export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise
     companyId: company.id,
     limit,
     email: q.email?.trim(),
-    emailPrefix: q.q?.trim() || undefined,
+    search: q.q?.trim() || undefined,
     groupId,
     active: q.active,
     settingId: q.source,

@@ -134,7 +134,9 @@ export interface TargetUsersTable {
   email_ci: string;
   email_domain: string;
   first_name: string | null;
+  first_name_ci: string | null;
   last_name: string | null;
+  last_name_ci: string | null;
   department: string | null;
   title: string | null;
   phone: string | null;

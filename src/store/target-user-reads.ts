@@ -15,8 +15,8 @@ export interface TargetUserFilter {
   settingId?: string;
   /** A custom field's value, compared ignoring case. */
   field?: { fieldId: string; value: string };
-  /** Users whose email starts with this, ignoring case (walked in email order). */
-  emailPrefix?: string;
+  /** Users whose email, first name or last name starts with this, or whose "first last" does, ignoring case. */
+  search?: string;
   /** `id` (creation order, the default) or `email`; descending when `descending`. */
   orderBy?: 'id' | 'email';
   descending?: boolean;
@@ -44,9 +44,20 @@ export async function pageTargetUsers(store: Store, f: TargetUserFilter): Promis
   }
   const byId = f.groupId !== undefined ? 'm.target_user_id' : f.field !== undefined ? 'v.target_user_id' : 'u.id';
   if (f.email !== undefined) q = q.where('u.email_ci', '=', foldString(f.email));
-  if (f.emailPrefix) {
-    const [from, to] = prefixRange(f.emailPrefix);
-    q = q.where('u.email_ci', '>=', from).where('u.email_ci', '<', to);
+  if (f.search) {
+    // Each alternative is a range of its own index (company_id, column, id); the union is sorted by the order.
+    const text = f.search;
+    const space = text.indexOf(' ');
+    const rest = space > 0 ? text.slice(space + 1).trim() : '';
+    q = q.where((w) => {
+      const starts = (column: 'u.email_ci' | 'u.first_name_ci' | 'u.last_name_ci', prefix: string) => {
+        const [from, to] = prefixRange(prefix);
+        return w.and([w(column, '>=', from), w(column, '<', to)]);
+      };
+      const alternatives = [starts('u.email_ci', text), starts('u.first_name_ci', text), starts('u.last_name_ci', text)];
+      if (rest) alternatives.push(w.and([w('u.first_name_ci', '=', foldString(text.slice(0, space))), starts('u.last_name_ci', rest)]));
+      return w.or(alternatives);
+    });
   }
   if (f.active !== undefined) q = q.where('u.active', '=', dialect.toBool(f.active));
   if (f.settingId !== undefined) q = q.where('u.scim_setting_id', '=', f.settingId);

@@ -88,11 +88,18 @@ for (const kind of storeKinds()) {
       }
     });
 
-    it('searches by the start of an email, ignoring case', async () => {
-      const email = `Zebra.${Date.now()}@roster.test`;
-      await admin.call('POST', `${base}/target-users`, { email });
-      const res = await admin.call('GET', `${base}/target-users?q=${encodeURIComponent('zEBRA.')}`);
-      assert.deepEqual(res.body.items.map((u: { email: string }) => u.email), [email]);
+    it('searches by the start of an email, a first name, a last name or both names, ignoring case', async () => {
+      const stamp = Date.now().toString(36);
+      const email = `zebra.${stamp}@roster.test`;
+      await admin.call('POST', `${base}/target-users`, { email, firstName: `Émile${stamp}`, lastName: `Quartz${stamp}` });
+      await admin.call('POST', `${base}/target-users`, { email: `other.${stamp}@roster.test`, firstName: 'Someone', lastName: 'Else' });
+      for (const q of [`ZEBRA.${stamp}`, `émile${stamp}`, `ÉMILE${stamp.toUpperCase()}`, `quartz${stamp}`, `Émile${stamp} Qua`]) {
+        const res = await admin.call('GET', `${base}/target-users?q=${encodeURIComponent(q)}`);
+        assert.equal(res.status, 200, res.raw);
+        assert.deepEqual(res.body.items.map((u: { email: string }) => u.email), [email], q);
+      }
+      const none = await admin.call('GET', `${base}/target-users?q=${encodeURIComponent(`Émile${stamp} Else`)}`);
+      assert.deepEqual(none.body.items, []);
     });
 
     it('adds custom fields and filters users by a custom value', async () => {
