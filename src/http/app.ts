@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_HANDLER_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, type Config } from '../config.ts';
+import { DEFAULT_SESSION_POLICY } from '../auth/sessions.ts';
 import { ScimError } from '../scim/errors.ts';
 import { FailedAuthLimits } from '../provisioning/rate-limits/failed-auth-limits.ts';
 import { TokenLimits } from '../provisioning/rate-limits/token-limits.ts';
@@ -29,7 +30,7 @@ const READY_TIMEOUT_MS = 2_000;
 export interface AppDeps {
   store: Store;
   config: Pick<Config, 'trustProxy' | 'publicUrl' | 'bodyLimit' | 'logLevel' | 'tls' | 'scimRateLimit' | 'metrics'> &
-    Partial<Pick<Config, 'requestTimeoutMs' | 'handlerTimeoutMs'>>;
+    Partial<Pick<Config, 'requestTimeoutMs' | 'handlerTimeoutMs' | 'sessionIdleMinutes' | 'sessionMaxHours'>>;
   /** The metrics /metrics exposes; main.ts shares them with the separate metrics listener. */
   metrics?: Metrics;
   /** The clock (also of the rate limits); tests may pin it. */
@@ -111,7 +112,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Outside /scim (the admin API, the UI, the health endpoints) errors have the admin API's JSON shape.
   app.setErrorHandler(apiErrors);
   await app.register(uiRoutes);
-  await app.register(apiRoutes, { prefix: '/api/v1', store: deps.store, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, now });
+  const sessions = {
+    sessionIdleMinutes: config.sessionIdleMinutes ?? DEFAULT_SESSION_POLICY.sessionIdleMinutes,
+    sessionMaxHours: config.sessionMaxHours ?? DEFAULT_SESSION_POLICY.sessionMaxHours,
+  };
+  await app.register(apiRoutes, { prefix: '/api/v1', store: deps.store, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, now, sessions });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {

@@ -7,6 +7,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireJob } from '../../directory/logs.ts';
+import type { SessionPolicy } from '../../auth/sessions.ts';
 import type { Store } from '../../store/open.ts';
 import { authenticate, isUnsafe, requireCompanyAccess, requireWriter } from './access.ts';
 import { ApiError, apiErrorHandler, ERROR_SCHEMA, sendApiError } from './errors.ts';
@@ -22,6 +23,8 @@ export interface ApiOptions {
   publicUrl: string | undefined;
   bodyLimit: number;
   now: () => Date;
+  /** SESSION_IDLE_MINUTES and SESSION_MAX_HOURS. */
+  sessions: SessionPolicy;
 }
 
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
@@ -65,11 +68,11 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
-  await app.register(publicSessionRoutes, { store, now });
+  await app.register(publicSessionRoutes, { store, now, policy: options.sessions });
 
   await app.register(async (secured) => {
     secured.addHook('onRequest', authenticate(store, now));
-    await secured.register(sessionRoutes, { store, now });
+    await secured.register(sessionRoutes, { store, now, policy: options.sessions });
     await secured.register(peopleRoutes, { store, publicUrl: options.publicUrl });
     secured.get(
       '/jobs/:id',

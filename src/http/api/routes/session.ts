@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Principal } from '../../../auth/principal.ts';
-import { SESSION_COOKIE, signIn, signOut, type NewSession } from '../../../auth/sessions.ts';
+import { SESSION_COOKIE, signIn, signOut, type NewSession, type SessionPolicy } from '../../../auth/sessions.ts';
 import { acceptInvitation, changePassword } from '../../../auth/system-users.ts';
 import type { Store } from '../../../store/open.ts';
 import { clientOf, principalOf } from '../access.ts';
@@ -13,6 +13,7 @@ import { Described, Empty, ERROR_RESPONSES } from '../schemas.ts';
 export interface SessionOptions {
   store: Store;
   now: () => Date;
+  policy: SessionPolicy;
 }
 
 const userJson = (p: Principal) => ({ id: p.id, kind: p.kind, email: p.kind === 'user' ? p.name : null, name: p.name, role: p.role, companyId: p.companyId });
@@ -41,7 +42,7 @@ export async function publicSessionRoutes(app: FastifyInstance, options: Session
     { schema: { tags: ['session'], summary: 'Sign in with email and password', body: Credentials, response: { 200: SessionBody, ...ERROR_RESPONSES } } },
     async (request, reply) => {
       const { email, password } = request.body as { email: string; password: string };
-      const result = await signIn(options.store, email, password, clientOf(request), options.now());
+      const result = await signIn(options.store, email, password, clientOf(request), options.now(), options.policy);
       if (result.ok) return started(request, reply, result.session);
       if (result.reason === 'locked') {
         throw new ApiError('rate_limited', 'Too many failed sign-ins for this email; wait and try again, or ask an operator', undefined, result.retryAfterSeconds);
@@ -61,7 +62,7 @@ export async function publicSessionRoutes(app: FastifyInstance, options: Session
     },
     async (request, reply) => {
       const { token, password } = request.body as { token: string; password: string };
-      return started(request, reply, await acceptInvitation(options.store, token, password, clientOf(request)));
+      return started(request, reply, await acceptInvitation(options.store, token, password, clientOf(request), options.now(), options.policy));
     },
   );
 }
@@ -91,7 +92,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionOption
       const principal = principalOf(request);
       if (principal.kind !== 'user') throw new ApiError('forbidden', 'An API key has no password');
       const { currentPassword, newPassword } = request.body as { currentPassword: string; newPassword: string };
-      await changePassword(options.store, principal, currentPassword, newPassword, clientOf(request));
+      await changePassword(options.store, principal, currentPassword, newPassword, clientOf(request), options.now());
       return reply.code(204).send();
     },
   );
