@@ -52,11 +52,11 @@ export const SORTS = ['createdAt', '-createdAt', 'email', '-email'] as const;
 /** The page order a query asks for; a search is always in email order, so it walks the email index. */
 function orderOf(q: TargetUserQuery): { orderBy: 'id' | 'email'; descending: boolean } {
   const sort = q.sort ?? (q.q ? 'email' : 'createdAt');
-  if (!(SORTS as readonly string[]).includes(sort)) throw new AdminError('invalid', `sort must be one of ${SORTS.join(', ')}, got "${sort}"`, { sort: `must be one of ${SORTS.join(', ')}` });
+  if (!(SORTS as readonly string[]).includes(sort)) throw new AdminError('invalid', `sort must be one of ${SORTS.join(', ')}, got "${sort}"`, 'sort');
   const orderBy = sort.endsWith('email') || q.q ? 'email' : 'id';
   // Email order needs the email index; a group or field filter walks its own index in id order.
   if (orderBy === 'email' && (q.group !== undefined || q.field !== undefined)) {
-    throw new AdminError('invalid', 'Search and sorting by email cannot be combined with a group or custom-field filter; filter first, then page in creation order', { sort: 'not with group or field filters' });
+    throw new AdminError('invalid', 'Search and sorting by email cannot be combined with a group or custom-field filter; filter first, then page in creation order', 'sort');
   }
   return { orderBy, descending: sort.startsWith('-') };
 }
@@ -141,7 +141,7 @@ export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise
   let afterEmail: string | undefined;
   if (q.after !== undefined && order.orderBy === 'email') {
     const last = await findTargetUser(store, q.after);
-    if (!last || last.companyId !== company.id) throw new AdminError('invalid', `The cursor "${q.after}" is not a user of this company; start again from the first page`, { cursor: 'unknown' });
+    if (!last || last.companyId !== company.id) throw new AdminError('invalid', `The cursor "${q.after}" is not a user of this company; start again from the first page`, 'cursor');
     afterEmail = foldString(last.email);
   }
   const rows = await pageTargetUsers(store, {
