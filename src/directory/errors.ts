@@ -5,6 +5,8 @@ export class AdminError extends Error {
   constructor(
     readonly kind: AdminErrorKind,
     message: string,
+    /** invalid: a message per input field at fault, for the admin API's `fields`. */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AdminError';
