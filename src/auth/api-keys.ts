@@ -48,7 +48,7 @@ const audited = (k: ApiKeyRow) => ({ name: k.name, role: k.role, prefix: k.prefi
 /** A new key for the company (role admin unless told viewer); `key` is shown this once only. */
 export async function createApiKey(
   store: Store,
-  input: { companyId: string; name?: string; role?: 'admin' | 'viewer' },
+  input: { companyId: string; name?: string | undefined; role?: 'admin' | 'viewer' | undefined },
   actor: Actor,
   now = new Date(),
 ): Promise<{ key: string; apiKey: ApiKeyJson }> {

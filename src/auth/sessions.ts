@@ -39,7 +39,8 @@ export interface NewSession {
 
 export type SignInResult = { ok: true; session: NewSession } | { ok: false; reason: 'invalid' | 'locked'; retryAfterSeconds?: number };
 
-/** The CSRF token of a session: a keyed digest of its token, so it cannot be turned back into the token. */
+/** The CSRF token of a session: a digest of its token under a label of its own, so it cannot be turned back
+ *  into the token and differs from the stored hash. */
 function csrfOf(token: string): string {
   return createHash('sha256').update(`roster-csrf\0${token}`, 'utf8').digest('base64url');
 }
@@ -64,7 +65,7 @@ export async function startSession(tx: Store, user: SystemUserRow, client: Clien
 }
 
 /** The email as the failure count and the audit log key it: folded, and bounded like any email. */
-const emailKey = (email: string) => foldString(email.trim()).slice(0, EMAIL_MAX_LENGTH);
+const emailKey = (email: string) => foldString(email.trim().slice(0, EMAIL_MAX_LENGTH));
 
 /**
  * Email + password; never throws for bad credentials. An unknown email, a user still invited and a wrong

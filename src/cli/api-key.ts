@@ -22,7 +22,7 @@ export function registerApiKeyCommands(program: Command): void {
     .option('--name <name>', 'what the key is for, shown in listings and the audit log')
     .action((o: { company: string; role: 'admin' | 'viewer'; name?: string }) =>
       run(async (store) => {
-        const created = await createApiKey(store, { companyId: o.company, role: o.role, ...(o.name !== undefined ? { name: o.name } : {}) }, CLI_ACTOR);
+        const created = await createApiKey(store, { companyId: o.company, role: o.role, name: o.name }, CLI_ACTOR);
         return { json: created, text: `Created ${keyLine(created.apiKey)}\nKey (shown once, store it now): ${created.key}` };
       }),
     );
