@@ -78,6 +78,14 @@ for (const kind of storeKinds()) {
       assert.equal(last!.ok === false && last!.reason, 'locked');
     });
 
+    it('counts failures arriving at once (as from several instances) one by one: the fifth locks', async () => {
+      const { email } = await activeUser(store, 'admin', companyId);
+      const now = new Date();
+      const results = await Promise.all([0, 1, 2, 3, 4].map((i) => signIn(store, email, 'not the password', CLIENT, at(now, i))));
+      assert.equal(results.filter((r) => !r.ok && r.reason === 'locked').length, 1);
+      assert.equal(!(await signIn(store, email, PASSWORD, CLIENT, at(now, 10))).ok, true);
+    });
+
     it('a success resets the count of failures', async () => {
       const { email } = await activeUser(store, 'admin', companyId);
       const now = new Date();
