@@ -5,6 +5,8 @@ export class AdminError extends Error {
   constructor(
     readonly kind: AdminErrorKind,
     message: string,
+    /** The input field at fault, when one is: `email`, `timezone`, a custom field's name. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'AdminError';

@@ -7,7 +7,7 @@ import { jobLogOfTargetUser, type JobLogEntry } from '../store/job-log.ts';
 import type { Store } from '../store/open.ts';
 import { listScimSettings } from '../store/scim-settings.ts';
 import { groupNamed } from '../store/target-groups.ts';
-import { customValuesOfUsers, emailsOf, groupNamesOfUsers, pageTargetUsers } from '../store/target-user-reads.ts';
+import { customValuesOfUsers, emailsOf, groupNamesOfUsers, pageTargetUsers, type TargetUserFilter } from '../store/target-user-reads.ts';
 import { emailDomain, findTargetUser, type TargetUserRow } from '../store/target-users.ts';
 import { requireCompany } from './companies.ts';
 import { AdminError } from './errors.ts';
@@ -100,9 +100,9 @@ async function present(store: Store, company: CompanyRow, rows: TargetUserRow[])
   });
 }
 
-export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise<TargetUserJson[]> {
+/** The store filter a query stands for (without its page): group and custom field resolved by name. */
+export async function targetUserFilter(store: Store, q: Omit<TargetUserQuery, 'limit'>): Promise<{ company: CompanyRow; filter: Omit<TargetUserFilter, 'limit'> }> {
   const company = await requireCompany(store, q.companyId);
-  const limit = pageSize(q.limit);
   let groupId: string | undefined;
   if (q.group !== undefined) {
     const group = await groupNamed(store, company.id, q.group);
@@ -118,8 +118,12 @@ export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise
     if (!def) throw new AdminError('notFound', `The company has no custom field named "${q.field.slice(0, eq).trim()}" (roster custom-field list --company ${company.id})`);
     field = { fieldId: def.id, value: q.field.slice(eq + 1).trim() };
   }
-  const rows = await pageTargetUsers(store, { companyId: company.id, limit, email: q.email?.trim(), groupId, active: q.active, settingId: q.source, field, afterId: q.after });
-  return present(store, company, rows);
+  return { company, filter: { companyId: company.id, email: q.email?.trim(), groupId, active: q.active, settingId: q.source, field, afterId: q.after } };
+}
+
+export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise<TargetUserJson[]> {
+  const { company, filter } = await targetUserFilter(store, q);
+  return present(store, company, await pageTargetUsers(store, { ...filter, limit: pageSize(q.limit) }));
 }
 
 export interface JobLogJson {
