@@ -95,15 +95,15 @@ async function peekFirstLine(text: AsyncIterable<string>): Promise<{ line: strin
   return { line: end < 0 ? head : head.slice(0, end), all: all() };
 }
 
-function fileError(e: unknown, lastLine: number): unknown {
+/** A parser error as an admin reads it. Rows a stream errors after are dropped unread, so the position
+ *  comes from the parser: the records it completed (the header is one) and the line it stopped on. */
+function fileError(e: unknown): unknown {
   if (!(e instanceof CsvError)) return e;
-  if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
-    return new AdminError('invalid', `The file has a quote that is never closed: the quoted field starting after line ${lastLine} runs to the end of the file`);
-  }
-  if (e.code === 'CSV_MAX_RECORD_SIZE') {
-    return new AdminError('invalid', `Line ${lastLine + 1} starts a row longer than ${MAX_RECORD_BYTES} characters (is a quote left open?)`);
-  }
-  return new AdminError('invalid', `The file cannot be read as CSV after line ${lastLine}: ${e.message}`);
+  const { records, lines } = e as unknown as { records: number; lines: number };
+  const row = `data row ${Math.max(1, records)}`;
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED') return new AdminError('invalid', `The file has a quote that is never closed: ${row} opens a quoted field that runs to the end of the file (line ${lines})`);
+  if (e.code === 'CSV_MAX_RECORD_SIZE') return new AdminError('invalid', `${row} (near line ${lines}) is longer than ${MAX_RECORD_BYTES} characters; is a quote left open?`);
+  return new AdminError('invalid', `The file cannot be read as CSV at line ${lines}: ${e.message}`);
 }
 
 /** Opens a CSV file: its header is read before this resolves; the records follow through `records`. */
@@ -124,14 +124,11 @@ export async function openCsv(input: AsyncIterable<Uint8Array | string>): Promis
   // early is nobody's concern.
   const feeding = pipeline(Readable.from(all, { objectMode: false }), parser).catch(() => {});
   const it = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number } }>;
-  let lastLine = 0;
   const next = async () => {
     try {
-      const r = await it.next();
-      if (!r.done) lastLine = r.value.info.lines;
-      return r;
+      return await it.next();
     } catch (e) {
-      throw fileError(e, lastLine);
+      throw fileError(e);
     }
   };
   const first = await next();
