@@ -250,3 +250,9 @@ export async function workCsvImport(store: Store, job: ClaimedJob, options: Work
   }
   await inTransaction(store, (tx) => finish(tx, job, progress, now().toISOString()));
 }
+
+/** The summary an import's job wrote when it finished (the newest job-log row of its company about it). */
+export async function importSummary(store: Store, job: { id: string; companyId: string }): Promise<string | null> {
+  const row = await store.db.selectFrom('job_log').select('detail').where('company_id', '=', job.companyId).where('resource_id', '=', job.id).where('target_user_id', 'is', null).where('user_name', 'is', null).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.detail ?? null;
+}
