@@ -118,7 +118,7 @@ export async function previewImport(store: Store, companyId: string, input: Asyn
   for await (const batch of batches(file, ctx, new SeenEmails())) {
     const done = await importBatch(store, ctx, batch, writer);
     counts = add(counts, done);
-    for (const { targetUserId: _, ...r } of done) {
+    for (const { targetUserId: _, warning: __, ...r } of done) {
       if (r.outcome !== 'failed' && r.outcome !== 'skipped') continue;
       if (problems.length < MAX_PROBLEMS) problems.push(r);
       else truncated = true;
@@ -199,7 +199,7 @@ async function logRows(tx: Store, job: ClaimedJob, done: readonly RowDone[], at:
       userName: r.email,
       userEmailCi: r.email ? (emailKey(r.email) ?? null) : null,
       targetUserId: r.targetUserId ?? null,
-      outcome: r.outcome === 'failed' ? 'failure' : ok && !(r.outcome === 'created' && r.message) ? 'success' : 'warning',
+      outcome: r.outcome === 'failed' ? 'failure' : ok && !r.warning ? 'success' : 'warning',
       status: null,
       detail: [what, r.field && !ok ? `${r.field}:` : null, r.message].filter(Boolean).join(' '),
     });

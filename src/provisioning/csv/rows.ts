@@ -30,6 +30,8 @@ export interface ImportRowResult {
 /** A row's result and the target user it created or updated (for the job log). */
 export interface RowDone extends ImportRowResult {
   targetUserId?: string;
+  /** The message includes something an admin should act on (an address outside the allowed domains). */
+  warning?: boolean;
 }
 
 export interface ImportContext {
@@ -138,12 +140,12 @@ export async function importBatch(store: Store, ctx: ImportContext, rows: readon
         }
         const after = await writer.update(before, change);
         const warning = deliverability(ctx, change.fields.email);
-        done.push({ row: r.row, email: change.fields.email, outcome: 'updated', message: [`Changed ${changes.join(', ')}.`, warning].filter(Boolean).join(' '), targetUserId: after?.id ?? before.id });
+        done.push({ row: r.row, email: change.fields.email, outcome: 'updated', message: [`Changed ${changes.join(', ')}.`, warning].filter(Boolean).join(' '), targetUserId: after?.id ?? before.id, warning: !!warning });
       } else {
         const change = checkNewManualUser(r.input, ctx.customFields);
         const user = await writer.create(change);
         const warning = deliverability(ctx, change.fields.email);
-        done.push({ row: r.row, email: change.fields.email, outcome: 'created', ...(warning ? { message: warning } : {}), ...(user ? { targetUserId: user.id } : {}) });
+        done.push({ row: r.row, email: change.fields.email, outcome: 'created', ...(warning ? { message: warning, warning: true } : {}), ...(user ? { targetUserId: user.id } : {}) });
       }
     } catch (e) {
       if (!(e instanceof AdminError)) throw e;
