@@ -8,7 +8,7 @@ import { jobLogOfTargetUser, type JobLogEntry } from '../store/job-log.ts';
 import type { Store } from '../store/open.ts';
 import { listScimSettings } from '../store/scim-settings.ts';
 import { groupNamed } from '../store/target-groups.ts';
-import { customValuesOfUsers, emailsOf, groupNamesOfUsers, pageTargetUsers } from '../store/target-user-reads.ts';
+import { customValuesOfUsers, emailsOf, groupNamesOfUsers, pageTargetUsers, type TargetUserFilter } from '../store/target-user-reads.ts';
 import { emailDomain, findTargetUser, type TargetUserRow } from '../store/target-users.ts';
 import { requireCompany } from './companies.ts';
 import { AdminError } from './errors.ts';
@@ -119,9 +119,9 @@ async function present(store: Store, company: CompanyRow, rows: TargetUserRow[])
   });
 }
 
-export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise<TargetUserJson[]> {
+/** The store filter a query stands for (without its page): group and custom field resolved by name. */
+export async function targetUserFilter(store: Store, q: Omit<TargetUserQuery, 'limit'>): Promise<{ company: CompanyRow; filter: Omit<TargetUserFilter, 'limit'> }> {
   const company = await requireCompany(store, q.companyId);
-  const limit = pageSize(q.limit);
   let groupId: string | undefined;
   if (q.group !== undefined) {
     const group = await groupNamed(store, company.id, q.group);
@@ -144,9 +144,8 @@ export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise
     if (!last || last.companyId !== company.id) throw new AdminError('invalid', `The cursor "${q.after}" is not a user of this company; start again from the first page`, 'cursor');
     afterEmail = foldString(last.email);
   }
-  const rows = await pageTargetUsers(store, {
+  const filter = {
     companyId: company.id,
-    limit,
     email: q.email?.trim(),
     search: q.q?.trim() || undefined,
     groupId,
@@ -156,8 +155,14 @@ export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise
     ...order,
     afterId: q.after,
     afterEmail,
-  });
-  return present(store, company, rows);
+  };
+  return { company, filter };
+}
+
+export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise<TargetUserJson[]> {
+  const limit = pageSize(q.limit);
+  const { company, filter } = await targetUserFilter(store, q);
+  return present(store, company, await pageTargetUsers(store, { ...filter, limit }));
 }
 
 export interface JobLogJson {

@@ -231,6 +231,13 @@ export interface JobsTable {
   finished_at: string | null;
 }
 
+/** 006: a job's input file, decoded, in order (store/job-inputs.ts). */
+export interface JobInputsTable {
+  job_id: string;
+  seq: number;
+  content: string;
+}
+
 export interface ServerInfoTable {
   key: string;
   value: string;
@@ -319,6 +326,7 @@ export interface Database {
   job_log: JobLogTable;
   audit_log: AuditLogTable;
   jobs: JobsTable;
+  job_inputs: JobInputsTable;
   server_info: ServerInfoTable;
   system_users: SystemUsersTable;
   system_user_invitations: SystemUserInvitationsTable;

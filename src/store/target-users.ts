@@ -279,3 +279,13 @@ export async function targetUsersOfScimUsers(store: Store, scimUserIds: readonly
   }
   return found;
 }
+
+/** The live users of the company with these folded emails, oldest first (the target_users_email index). */
+export async function liveUsersByEmail(store: Store, companyId: string, emailsCi: readonly string[]): Promise<TargetUserRow[]> {
+  const found: TargetUserRow[] = [];
+  for (const chunk of chunks(emailsCi, 1, 1)) {
+    const rows = await store.db.selectFrom('target_users').selectAll().where('company_id', '=', companyId).where('email_ci', 'in', chunk).where('deleted_at', 'is', null).orderBy('id').execute();
+    found.push(...rows.map(toTargetUserRow));
+  }
+  return found;
+}
