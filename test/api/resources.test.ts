@@ -109,6 +109,15 @@ for (const kind of storeKinds()) {
       assert.equal(dup.status, 409);
       const list = await admin.call('GET', `${base}/custom-fields`);
       assert.ok(list.body.items.some((f: { name: string }) => f.name === 'Region'));
+      const email = address('regional');
+      const user = await admin.call('POST', `${base}/target-users`, { email, customFields: { region: 'EMEA' } });
+      assert.equal(user.status, 201, user.raw);
+      assert.deepEqual(user.body.customFields, { Region: 'EMEA' });
+      const found = await admin.call('GET', `${base}/target-users?field=${encodeURIComponent('Region=emea')}`);
+      assert.deepEqual(found.body.items.map((u: { email: string }) => u.email), [email]);
+      const unknown = await admin.call('POST', `${base}/target-users`, { email: address('x'), customFields: { Shoe: '44' } });
+      assert.equal(unknown.status, 400);
+      assert.ok(unknown.body.error.fields?.Shoe, JSON.stringify(unknown.body));
       const bad = await admin.call('GET', `${base}/target-users?field=${encodeURIComponent('Nope=x')}`);
       assert.equal(bad.status, 404);
     });

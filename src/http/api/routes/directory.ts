@@ -34,7 +34,11 @@ const UserFields = {
   timezone: Type.Optional(Nullable(Type.String({ maxLength: 256, description: 'IANA zone, Windows zone name or country code' }))),
   preferredLanguage: Type.Optional(Nullable(Type.String({ maxLength: 35, description: 'BCP 47 tag' }))),
   externalId: Type.Optional(Nullable(Type.String({ maxLength: 256 }))),
+  manager: Type.Optional(Nullable(Type.String({ maxLength: 320, description: "The manager's email or externalId" }))),
   active: Type.Optional(Type.Boolean()),
+  customFields: Type.Optional(
+    Type.Record(Type.String({ maxLength: 64 }), Nullable(Type.String({ maxLength: 256 })), { description: 'Values by custom field name; null clears one' }),
+  ),
 };
 
 export async function directoryRoutes(app: FastifyInstance, { store }: { store: Store }): Promise<void> {
