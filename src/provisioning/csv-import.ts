@@ -101,6 +101,7 @@ function countingWriter(ctx: ImportContext): RowWriter {
     active += delta;
   };
   return {
+    writes: false,
     create: async (change) => (count(Number(change.fields.active)), undefined),
     update: async (before, change) => (count(Number(change.fields.active) - Number(before.active)), undefined),
   };
@@ -176,6 +177,7 @@ const parseProgress = (cursor: string | null): Progress => (cursor ? (JSON.parse
 
 function writingWriter(tx: Store, ctx: ImportContext, at: string): RowWriter {
   return {
+    writes: true,
     create: (change) => insertManualUser(tx, ctx.company.id, change, at, 'csv'),
     update: (before, change) => applyManualUpdate(tx, before, change, at),
   };

@@ -280,11 +280,14 @@ export async function targetUsersOfScimUsers(store: Store, scimUserIds: readonly
   return found;
 }
 
-/** The live users of the company with these folded emails, oldest first (the target_users_email index). */
-export async function liveUsersByEmail(store: Store, companyId: string, emailsCi: readonly string[]): Promise<TargetUserRow[]> {
+/** The live users of the company with these folded emails, oldest first (the target_users_email index);
+ *  `forUpdate` locks them for the rest of the caller's transaction (where the database has row locks). */
+export async function liveUsersByEmail(store: Store, companyId: string, emailsCi: readonly string[], options: { forUpdate?: boolean } = {}): Promise<TargetUserRow[]> {
   const found: TargetUserRow[] = [];
   for (const chunk of chunks(emailsCi, 1, 1)) {
-    const rows = await store.db.selectFrom('target_users').selectAll().where('company_id', '=', companyId).where('email_ci', 'in', chunk).where('deleted_at', 'is', null).orderBy('id').execute();
+    let q = store.db.selectFrom('target_users').selectAll().where('company_id', '=', companyId).where('email_ci', 'in', chunk).where('deleted_at', 'is', null).orderBy('id');
+    if (options.forUpdate && store.dialect.lockRows) q = q.forUpdate();
+    const rows = await q.execute();
     found.push(...rows.map(toTargetUserRow));
   }
   return found;

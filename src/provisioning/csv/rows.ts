@@ -98,6 +98,8 @@ export function prepareRow(ctx: ImportContext, emailIndex: number, record: CsvRe
 
 /** What a create or an update does: the preview counts it, the job writes it. */
 export interface RowWriter {
+  /** Lock the matched users until the batch commits (a concurrent SCIM adoption waits). */
+  writes: boolean;
   create(change: ManualUserChange): Promise<TargetUserRow | undefined>;
   update(before: TargetUserRow, change: ManualUserChange): Promise<TargetUserRow | undefined>;
 }
@@ -112,7 +114,7 @@ export async function importBatch(store: Store, ctx: ImportContext, rows: readon
   const keys = rows.flatMap((r) => (r.input && r.email ? (emailKey(r.email) ?? []) : []));
   const existing = new Map<string, TargetUserRow>();
   // The oldest live user with the address; one a SCIM setting owns is never overwritten, whichever is oldest.
-  for (const u of await liveUsersByEmail(store, ctx.company.id, keys)) {
+  for (const u of await liveUsersByEmail(store, ctx.company.id, keys, { forUpdate: writer.writes })) {
     const key = foldString(u.email);
     const held = existing.get(key);
     if (!held || (u.sourceKind === 'scim' && held.sourceKind !== 'scim')) existing.set(key, u);
