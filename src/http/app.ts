@@ -10,13 +10,16 @@ import type { Store } from '../store/open.ts';
 import { ping } from '../store/ping.ts';
 import { parseBody } from './body.ts';
 import { limitBodiesInFlight } from './body-budget.ts';
-import { BodyError, MAX_PARAM_LENGTH, scimClientErrorHandler, scimErrorHandler, sendScimError } from './errors.ts';
+import { apiErrorHandler } from './api/errors.ts';
+import { BodyError, MAX_PARAM_LENGTH, scimClientErrorHandler, scimErrorHandler as scimErrors, sendScimError } from './errors.ts';
 import { trackHandlers } from './in-flight.ts';
 import { Metrics } from './metrics.ts';
 import { metricsRoute } from './metrics-endpoint.ts';
 import { parseQueryString } from './query.ts';
 import { requestIdOf } from './request-id.ts';
+import { canonicalScimUrl, isScimUrl } from './scim/paths.ts';
 import { scimRoutes } from './scim/routes.ts';
+import { uiRoutes } from './ui.ts';
 import { loggerOptions } from './logging.ts';
 
 /** How long /readyz waits for the database. */
@@ -47,7 +50,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // holding its socket much past REQUEST_TIMEOUT_MS. Headers must arrive within the same time.
   const serverOptions = { connectionsCheckingInterval: 1000, headersTimeout: requestTimeoutMs };
   const metrics = deps.metrics ?? new Metrics(deps.store);
-  const errorHandler = scimErrorHandler(config.bodyLimit, (status) => metrics.bodyRejected(status));
+  const scimErrorHandler = scimErrors(config.bodyLimit, (status) => metrics.bodyRejected(status));
+  const apiErrors = apiErrorHandler(config.bodyLimit);
   const app = Fastify({
     logger: deps.logger === false ? false : { ...loggerOptions(config.logLevel), ...(deps.logStream ? { stream: deps.logStream } : {}) },
     // A hop count N trusts the N proxies nearest to the server (proxy-addr's meaning of a number).
@@ -56,16 +60,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: requestTimeoutMs,
     http: serverOptions,
     // Node's parser errors (a malformed request, headers over 16 KB, a request that did not arrive in time)
-    // and Fastify's URL errors answer as SCIM errors too.
+    // answer as SCIM errors: they come before any URL is known, and IdPs are the clients that meet them.
+    // Fastify's URL errors answer in the shape of the surface the URL is under.
     clientErrorHandler: scimClientErrorHandler(requestTimeoutMs),
-    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+    frameworkErrors: (error, request, reply) => (isScimUrl(request.url) ? scimErrorHandler : apiErrors)(error, request, reply),
+    rewriteUrl: (request) => canonicalScimUrl(request.url ?? '/'),
     genReqId: requestIdOf,
     // A request that arrives on a keep-alive connection while draining is served (with Connection: close,
     // main.ts), not refused with Fastify's own non-SCIM 503.
     return503OnClosing: false,
-    // Endpoint names match in any case (/users as /Users): Microsoft's own SCIM test collection sends them
-    // lower-cased. Route parameters — resource ids, which are case-sensitive (RFC 7643 §3.1) — keep their case.
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH, querystringParser: parseQueryString },
+    // SCIM endpoint names match in any case through rewriteUrl (scim/paths.ts); the router itself is exact.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH, querystringParser: parseQueryString },
     // The https server behaves like the http one for everything routes see; only its type differs.
     ...(config.tls ? { https: { ...serverOptions, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;
@@ -100,22 +105,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
 
-  // IdPs send application/scim+json or application/json, with or without charset; some send neither. Every
-  // body is JSON here, and a body that is not gets a SCIM invalidSyntax error rather than a 415.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
-    try {
-      done(null, parseBody(body as Buffer));
-    } catch (e) {
-      // Counted apart in the metrics as a request-body rejection.
-      done(e instanceof ScimError ? new BodyError(e.status, e.scimType, e.detail) : (e as Error), undefined);
-    }
-  });
-
-  app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendScimError(reply, ScimError.notFound(`No endpoint ${request.method} ${request.url.split('?')[0]}; the SCIM API is under /scim/v2`)),
-  );
+  // Outside /scim (the admin API, the UI, the health endpoints) errors have the admin API's JSON shape.
+  app.setErrorHandler(apiErrors);
+  await app.register(uiRoutes);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
@@ -130,18 +122,39 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // On this app only with a token and no listener of its own (main.ts serves that one); else 404.
   if (config.metrics.token && !config.metrics.listen) metricsRoute(app, metrics, config.metrics.token);
 
-  for (const prefix of ['/scim/v2', '/scim']) {
-    await app.register(scimRoutes, {
-      prefix,
-      store: deps.store,
-      publicUrl: config.publicUrl,
-      now,
-      bodyLimit: config.bodyLimit,
-      handlerTimeoutMs: config.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
-      recorder,
-      limits,
-      metrics,
-    });
-  }
+  await app.register(
+    async (scim) => {
+      // IdPs send application/scim+json or application/json, with or without charset; some send neither. Every
+      // body is JSON here, and a body that is not gets a SCIM invalidSyntax error rather than a 415.
+      scim.removeAllContentTypeParsers();
+      scim.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
+        try {
+          done(null, parseBody(body as Buffer));
+        } catch (e) {
+          // Counted apart in the metrics as a request-body rejection.
+          done(e instanceof ScimError ? new BodyError(e.status, e.scimType, e.detail) : (e as Error), undefined);
+        }
+      });
+      scim.setErrorHandler(scimErrorHandler);
+      scim.setNotFoundHandler((request, reply) =>
+        sendScimError(reply, ScimError.notFound(`No endpoint ${request.method} ${request.url.split('?')[0]}; the SCIM API is under /scim/v2`)),
+      );
+      for (const prefix of ['/v2', '']) {
+        await scim.register(scimRoutes, {
+          prefix,
+          basePath: `/scim${prefix}`,
+          store: deps.store,
+          publicUrl: config.publicUrl,
+          now,
+          bodyLimit: config.bodyLimit,
+          handlerTimeoutMs: config.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
+          recorder,
+          limits,
+          metrics,
+        });
+      }
+    },
+    { prefix: '/scim' },
+  );
   return app;
 }

@@ -21,7 +21,7 @@ for (const kind of storeKinds()) {
         ['sent no token', (s) => s.scim('GET', '/scim/v2/Users', undefined, { authorization: '' }), 401, undefined],
         ['asked for an unknown user id', (s) => s.scim('GET', '/scim/v2/Users/nope'), 404, undefined],
         ['asked for an endpoint that does not exist', (s) => s.scim('GET', '/scim/v2/Printers'), 404, undefined],
-        ['asked for a path outside the SCIM API', (s) => s.scim('GET', '/favicon.ico'), 404, undefined],
+        ['asked for a path under /scim that is no SCIM endpoint', (s) => s.scim('GET', '/scim/v3/Users'), 404, undefined],
         ['used a method the endpoint does not have', (s) => s.scim('DELETE', '/scim/v2/Users'), 404, undefined],
         ['sent malformed JSON', (s) => s.scim('POST', '/scim/v2/Users', '{"userName":', { 'content-type': 'application/json' }), 400, 'invalidSyntax'],
         ['sent a wrong type', (s) => s.scim('POST', '/scim/v2/Users', { userName: address('x'), active: 'maybe' }), 400, 'invalidValue'],

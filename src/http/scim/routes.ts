@@ -16,7 +16,10 @@ import { resourceRoutes } from './resources.ts';
 import { searchRoutes } from './search.ts';
 
 export interface ScimRouteOptions {
+  /** Where the plugin is mounted inside /scim (`/v2` or ``), as Fastify nests prefixes. */
   prefix: string;
+  /** The whole path of the SCIM base URL (`/scim/v2`), for the locations in responses. */
+  basePath: string;
   store: Store;
   publicUrl: string | undefined;
   now: () => Date;
@@ -48,7 +51,7 @@ export function sendScim(reply: FastifyReply, status: number, body: unknown, ver
 }
 
 export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions): Promise<void> {
-  const baseUrl = (request: FastifyRequest) => scimBaseUrl(request, options.publicUrl, options.prefix);
+  const baseUrl = (request: FastifyRequest) => scimBaseUrl(request, options.publicUrl, options.basePath);
 
   // Every SCIM response is application/scim+json, errors included (RFC 7644 §3.1).
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -86,7 +89,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
         settingId: context.setting.id,
         at: context.now(),
         method: request.method,
-        url: request.url,
+        url: request.originalUrl,
         userAgent: request.headers['user-agent'],
         status: reply.statusCode,
         error: error && { scimType: error.scimType, detail: error.detail },
