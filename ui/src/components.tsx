@@ -228,9 +228,14 @@ export function CopyButton(props: { text: string; label: string }) {
     }
   };
   return (
-    <button type="button" onClick={copy} aria-label={props.label}>
-      {copied ? 'Copied' : 'Copy'}
-    </button>
+    <>
+      <button type="button" onClick={copy} aria-label={props.label}>
+        Copy
+      </button>
+      <span role="status" class="copied">
+        {copied ? 'Copied' : ''}
+      </span>
+    </>
   );
 }
 

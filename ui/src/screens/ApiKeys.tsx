@@ -60,7 +60,7 @@ export function ApiKeys({ companyId }: { companyId: string }) {
         </form>
       )}
       <Loading error={list.error} loading={list.loading && !list.data} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
         <table>
           <caption class="visually-hidden">API keys</caption>
           <thead>

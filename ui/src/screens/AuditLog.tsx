@@ -13,7 +13,7 @@ export function AuditLog({ companyId }: { companyId: string }) {
     <>
       <h1>Audit log</h1>
       <Loading error={list.error} loading={list.loading && !list.data} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
         <table class="audit">
           <caption class="visually-hidden">Audit log</caption>
           <thead>

@@ -19,7 +19,7 @@ export function Companies() {
           </button>
         )}
       </div>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
         <table>
           <caption class="visually-hidden">Companies</caption>
           <thead>

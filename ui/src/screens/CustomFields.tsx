@@ -35,7 +35,7 @@ export function CustomFields({ companyId }: { companyId: string }) {
       <p>Custom fields are extra columns of every target user. Map them from SCIM attributes in a SCIM setting, or fill them by CSV import.</p>
       <Loading error={list.error} loading={list.loading} />
       {list.data && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
           <table>
             <caption class="visually-hidden">Custom fields</caption>
             <thead>

@@ -24,7 +24,7 @@ export function Groups({ companyId }: { companyId: string }) {
         )}
       </div>
       <Loading error={list.error} loading={list.loading && !list.data} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
         <table>
           <caption class="visually-hidden">Groups</caption>
           <thead>
@@ -130,7 +130,7 @@ export function GroupDetail({ companyId, groupId }: { companyId: string; groupId
       </p>
       <h1>Group members</h1>
       <Loading error={members.error} loading={members.loading && !members.data} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
         <table>
           <caption class="visually-hidden">Members</caption>
           <thead>

@@ -83,7 +83,7 @@ export function Import({ companyId }: { companyId: string }) {
           {preview.problems.length > 0 && (
             <>
               <h3>Problems</h3>
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
                 <table class="problems">
                   <caption class="visually-hidden">Rows with problems</caption>
                   <thead>

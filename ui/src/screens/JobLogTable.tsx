@@ -7,7 +7,7 @@ export const outcomeClass = (o: string) => (o.startsWith('fail') ? 'failed' : o 
 
 export function JobLogTable(props: { rows: JobLogEntry[]; caption: string; settingName?: (id: string | null) => string }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
       <table class="job-log">
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>

@@ -97,7 +97,7 @@ export function MapFields(props: { companyId: string; fields: CustomField[]; att
           <option value={a.expression}>{`${a.label} (${a.idps.join(', ')})`}</option>
         ))}
       </datalist>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
         <table class="mappings">
           <thead>
             <tr>

@@ -133,7 +133,7 @@ export function ScimSettingDetail({ companyId, settingId }: { companyId: string;
         <details>
           <summary>Requests per hour as a table</summary>
           {busyHours.length ? (
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
               <table>
                 <caption>Hours with requests, last 7 days</caption>
                 <thead>

@@ -20,7 +20,7 @@ export function ScimSettings({ companyId }: { companyId: string }) {
       <p>Each SCIM setting has its own token: create one per identity provider.</p>
       <Loading error={list.error} loading={list.loading} />
       {list.data && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
           <table>
             <caption class="visually-hidden">SCIM settings</caption>
             <thead>

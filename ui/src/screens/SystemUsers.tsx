@@ -68,7 +68,7 @@ export function SystemUsers() {
         </button>
       </form>
       <Loading error={list.error} loading={list.loading && !list.data} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
         <table>
           <caption class="visually-hidden">System users</caption>
           <thead>

@@ -172,7 +172,7 @@ export function TargetUsers({ companyId }: { companyId: string }) {
       </form>
 
       <Loading error={list.error ?? meta.error} loading={list.loading && !list.data} />
-      <div class="table-wrap" aria-busy={list.loading}>
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways" aria-busy={list.loading}>
         <table class="users">
           <caption class="visually-hidden">Target users</caption>
           <thead>
