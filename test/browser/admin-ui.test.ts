@@ -101,6 +101,12 @@ describe('the admin UI', () => {
     await page.setViewportSize({ width: 400, height: 800 });
     await visit(page, 'target-users-narrow');
     await page.setViewportSize({ width: 1280, height: 900 });
+    const add = page.getByRole('button', { name: '+ Add user' });
+    await add.click();
+    await page.getByRole('dialog', { name: 'Add user' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.ok(await add.evaluate((b) => b === b.ownerDocument.activeElement), 'focus returns to the button that opened the dialog');
     await page.getByRole('link', { name: 'ada@acme.test' }).click();
     await page.getByText('Managed by SCIM setting').waitFor();
     await visit(page, 'target-user-detail');

@@ -111,6 +111,9 @@ export function TargetUsers({ companyId }: { companyId: string }) {
           </a>
           {canWrite(user) && (
             <>
+              <a class="button" href={`/companies/${companyId}/custom-fields`}>
+                Edit fields
+              </a>
               <a class="button" href={`/companies/${companyId}/import`}>
                 Import CSV
               </a>
