@@ -178,9 +178,12 @@ describe('the admin UI', () => {
 
   it('sends an admin whose session ended back to sign-in with a message', async () => {
     const { page } = rig;
-    await page.context().clearCookies();
     await page.goto(`${rig.baseUrl}/companies/${company()}/groups`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('heading', { name: 'Groups', exact: true }).waitFor();
+    await page.context().clearCookies();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Job log' }).click();
+    await page.waitForURL(/\/sign-in\?next=/);
+    await page.getByText('Your session has ended. Sign in again to continue.').waitFor();
+    await signIn(rig);
   });
 });

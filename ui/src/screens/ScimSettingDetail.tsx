@@ -36,6 +36,13 @@ function ActivityChart({ hourly }: { hourly: Hour[] }) {
           );
         })}
         <line x1="0" x2={width} y1={height - 0.5} y2={height - 0.5} class="axis" />
+        {hourly.map((h, i) =>
+          h.hour.endsWith('T00:00:00.000Z') ? (
+            <text x={i * bar + 2} y="12" class="tick">
+              {new Date(h.hour).toLocaleDateString(undefined, { weekday: 'short' })}
+            </text>
+          ) : null,
+        )}
       </svg>
       <figcaption>
         <span class="key ok">Succeeded</span> <span class="key warn">Warning</span> <span class="key bad">Failed</span> — {max} requests at the busiest hour

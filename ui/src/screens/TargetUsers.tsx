@@ -62,6 +62,7 @@ export function TargetUsers({ companyId }: { companyId: string }) {
     active: search.get('active') ?? '',
     source: search.get('source') ?? '',
     field: search.get('field') ?? '',
+    sort: search.get('sort') ?? '',
   };
   const filterKey = JSON.stringify([companyId, filters]);
   const pages = useCursorPages(filterKey);
@@ -155,6 +156,15 @@ export function TargetUsers({ companyId }: { companyId: string }) {
             {meta.data?.settings.map((s) => (
               <option value={s.id}>SCIM: {s.name}</option>
             ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="tu-sort">Sort</label>
+          <select id="tu-sort" value={filters.sort} onChange={(e) => setQueryParam('sort', e.currentTarget.value)}>
+            <option value="">Oldest first</option>
+            <option value="-createdAt">Newest first</option>
+            <option value="email">Email A–Z</option>
+            <option value="-email">Email Z–A</option>
           </select>
         </div>
         {fields.length > 0 && (
