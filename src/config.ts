@@ -2,6 +2,7 @@
 // problem is a ConfigError whose message names the variable and says what it accepts, so `npm start` and the
 // CLI can print it as one line instead of a stack trace.
 import { isIP } from 'node:net';
+import { DEFAULT_SESSION_POLICY } from './auth/sessions.ts';
 import { MAX_RATE_LIMIT } from './provisioning/scim-settings.ts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/open.ts';
 
@@ -29,6 +30,10 @@ export interface Config {
   jobLogRetentionDays: number;
   /** Target users soft-deleted longer ago than this many days are purged. */
   deletedUserRetentionDays: number;
+  /** A system user's session ends after this many minutes without a request. */
+  sessionIdleMinutes: number;
+  /** …and this many hours after sign-in, however active. */
+  sessionMaxHours: number;
 }
 
 export class ConfigError extends Error {
@@ -183,5 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: metrics(env),
     jobLogRetentionDays: retentionDays('JOB_LOG_RETENTION_DAYS', env.JOB_LOG_RETENTION_DAYS),
     deletedUserRetentionDays: retentionDays('DELETED_USER_RETENTION_DAYS', env.DELETED_USER_RETENTION_DAYS),
+    // A week idle and 30 days in all bound what a stolen cookie is worth.
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES?.trim() ? integer('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, 1, 10_080) : DEFAULT_SESSION_POLICY.sessionIdleMinutes,
+    sessionMaxHours: env.SESSION_MAX_HOURS?.trim() ? integer('SESSION_MAX_HOURS', env.SESSION_MAX_HOURS, 1, 720) : DEFAULT_SESSION_POLICY.sessionMaxHours,
   };
 }

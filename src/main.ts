@@ -14,6 +14,9 @@ import { startMaintenance } from './provisioning/maintenance.ts';
 import type { Periodic } from './provisioning/periodic.ts';
 import { inTransaction, openStore, type Store } from './store/open.ts';
 import { recordServerInfo } from './store/server-info.ts';
+import { hasSystemUser } from './store/system-users.ts';
+
+const FIRST_RUN = 'No system user exists yet. Create the first operator with: npx roster system-user create --email you@example.com --role operator';
 
 /** How often an instance looks for queued jobs: one indexed read. */
 const JOB_POLL_MS = 2_000;
@@ -105,6 +108,8 @@ async function main(): Promise<void> {
 
   const metrics = new Metrics(store);
   const app = await buildApp({ store, config, metrics });
+  // There is no default password: the first operator is created from the command line.
+  if (!(await hasSystemUser(store))) app.log.warn(FIRST_RUN);
   const listen = config.metrics.listen;
   const metricsApp = listen && metricsServer(metrics, config.metrics.token);
   // Re-derivations queued by `roster scim-setting update`, or left by an instance that died.

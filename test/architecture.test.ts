@@ -1,4 +1,4 @@
-// Dependencies point inward (docs/ARCHITECTURE.md): http → provisioning → directory → store; scim/ (the pure
+// Dependencies point inward (docs/ARCHITECTURE.md): http → provisioning, auth → directory → store; scim/ (the pure
 // protocol core) uses nothing of ours, and provisioning/rules/ (the pure projection) only scim/. This test reads every import and fails on one that points outward.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const SRC = resolve('src');
-const LAYERS = ['scim', 'store', 'directory', 'provisioning', 'http', 'cli'] as const;
+const LAYERS = ['scim', 'store', 'directory', 'provisioning', 'auth', 'http', 'cli'] as const;
 type Layer = (typeof LAYERS)[number] | 'rules' | 'root';
 
 /** What each layer may import besides itself, scim/ and the rules. */
@@ -16,9 +16,10 @@ const ALLOWED: Record<Layer, Layer[]> = {
   store: [],
   directory: ['store'],
   provisioning: ['directory', 'store'],
-  http: ['provisioning', 'directory', 'store', 'root'],
-  cli: ['provisioning', 'directory', 'store', 'root'],
-  root: ['http', 'store', 'provisioning', 'directory'],
+  auth: ['directory', 'store'],
+  http: ['auth', 'provisioning', 'directory', 'store', 'root'],
+  cli: ['auth', 'provisioning', 'directory', 'store', 'root'],
+  root: ['http', 'auth', 'store', 'provisioning', 'directory'],
 };
 
 function files(dir: string): string[] {

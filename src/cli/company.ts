@@ -1,25 +1,9 @@
 // `roster company …`: companies (tenants).
 import { InvalidArgumentError, type Command } from 'commander';
 import { CLI_ACTOR } from '../directory/audit.ts';
-import { createCompany, listCompanies, requireCompany, updateCompanySettings, type CompanyChange } from '../directory/companies.ts';
+import { companyJson, createCompany, listCompanies, requireCompany, updateCompanySettings, type CompanyChange } from '../directory/companies.ts';
 import type { CompanyWithUsage } from '../store/companies.ts';
 import { list, run, wholeNumber } from './run.ts';
-
-/** A company as the CLI shows it: its settings and its licence state. */
-function companyJson(c: CompanyWithUsage) {
-  return {
-    id: c.id,
-    name: c.name,
-    licenseLimit: c.licenseLimit,
-    licenseEnforce: c.licenseEnforce,
-    allowedDomains: c.allowedDomains,
-    language: c.language,
-    createdAt: c.createdAt,
-    activeUsers: c.activeUsers,
-    licenseExceeded: c.licenseExceededAt !== null,
-    licenseExceededSince: c.licenseExceededAt,
-  };
-}
 
 function companyText(c: CompanyWithUsage): string {
   const licence = c.licenseLimit === null ? 'no limit' : `${c.licenseLimit} users${c.licenseEnforce ? ', enforced' : ''}`;

@@ -1,10 +1,19 @@
 // `roster custom-field …`, `roster target-user …`, `roster group …`: the target-user directory.
+import { createReadStream, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { CLI_ACTOR } from '../directory/audit.ts';
 import { createCustomField, listCustomFields } from '../directory/custom-fields.ts';
 import { createGroup, deleteGroup, listGroups } from '../directory/groups.ts';
 import { getTargetUser, listTargetUsers, showTargetUser, type TargetUserJson } from '../directory/target-users.ts';
 import { createManualUser, deleteManualUser, updateManualUser, type ManualUserInput } from '../provisioning/manual-users.ts';
+import { exportTargetUsers } from '../directory/target-user-export.ts';
+import { requireJob } from '../directory/logs.ts';
+import { AdminError } from '../directory/errors.ts';
+import { importSummary, previewImport, queueImport, type ImportPreview } from '../provisioning/csv-import.ts';
+import { workJob } from '../provisioning/rederive.ts';
+import type { Store } from '../store/open.ts';
 import { run, wholeNumber } from './run.ts';
 
 function bool(value: string): boolean {
@@ -57,6 +66,56 @@ function userOptions(command: Command): Command {
     .option('--active <true|false>', 'whether the user is targeted and holds a licence', bool);
 }
 
+/** The file's bytes as a stream; a file that cannot be opened is an argument error. */
+function fileInput(file: string): AsyncIterable<Uint8Array> {
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a file');
+  } catch (e) {
+    throw new AdminError('invalid', `Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return createReadStream(file);
+}
+
+const previewText = (p: ImportPreview) =>
+  [
+    `${p.rows} rows: ${p.create} to create, ${p.update} to update, ${p.unchanged} unchanged, ${p.skipped} skipped, ${p.failed} failed (nothing was written)`,
+    ...p.columns.filter((c) => c.field === null).map((c) => `  column "${c.header}" is not a field and is ignored`),
+    ...p.problems.map((r) => `  row ${r.row}${r.email ? ` (${r.email})` : ''}: ${r.outcome}: ${r.message ?? ''}`),
+    ...(p.truncated ? ['  (more rows have problems: only the first 1000 are listed)'] : []),
+  ].join('\n');
+
+/** Works the import's job here to its end, or follows the server's worker when it took the job first. */
+async function importToTheEnd(store: Store, jobId: string) {
+  const total = (await requireJob(store, jobId)).total;
+  const progress = (done: number) => process.stderr.write(`imported ${done} of ${total} rows\n`);
+  while (!(await workJob(store, jobId, { onProgress: progress }))) {
+    const job = await requireJob(store, jobId);
+    if (job.status !== 'queued' && job.status !== 'running') break;
+    progress(job.done);
+    await sleep(1000);
+  }
+  return requireJob(store, jobId);
+}
+
+interface ListFlags {
+  company: string;
+  email?: string;
+  group?: string;
+  active?: boolean;
+  source?: string;
+  field?: string;
+}
+
+function filterOptions(command: Command): Command {
+  return command
+    .requiredOption('--company <id>', 'company id')
+    .option('--email <email>', 'only the user(s) with this address, ignoring case')
+    .option('--group <name>', 'only members of this group')
+    .option('--active <true|false>', 'only active or only inactive users', bool)
+    .option('--source <settingId>', 'only users provisioned by this SCIM setting')
+    .option('--field <NAME=VALUE>', 'only users whose custom field NAME holds VALUE (ignoring case)');
+}
+
 export function registerDirectoryCommands(program: Command): void {
   const field = program.command('custom-field').description("A company's custom fields of target users");
   field
@@ -83,18 +142,10 @@ export function registerDirectoryCommands(program: Command): void {
     );
 
   const user = program.command('target-user').description('Target users: who simulations and training reach');
-  user
-    .command('list')
-    .description("A page of a company's target users, oldest first; --after the last id of a page gives the next")
-    .requiredOption('--company <id>', 'company id')
-    .option('--email <email>', 'only the user(s) with this address, ignoring case')
-    .option('--group <name>', 'only members of this group')
-    .option('--active <true|false>', 'only active or only inactive users', bool)
-    .option('--source <settingId>', 'only users provisioned by this SCIM setting')
-    .option('--field <NAME=VALUE>', "only users whose custom field NAME holds VALUE (ignoring case)")
+  filterOptions(user.command('list').description("A page of a company's target users, oldest first; --after the last id of a page gives the next"))
     .option('--limit <n>', 'users per page, 1–1000 (default 100)', wholeNumber)
     .option('--after <id>', 'the id of the last user of the previous page')
-    .action((o: { company: string; email?: string; group?: string; active?: boolean; source?: string; field?: string; limit?: number; after?: string }) =>
+    .action((o: ListFlags & { limit?: number; after?: string }) =>
       run(async (store) => {
         const users = await listTargetUsers(store, { companyId: o.company, ...o });
         return { json: users, text: users.length ? users.map(userLine).join('\n') : 'No target users' };
@@ -129,6 +180,30 @@ export function registerDirectoryCommands(program: Command): void {
         const u = await getTargetUser(store, id);
         return { json: u, text: userLine(u) };
       }),
+  );
+  user
+    .command('import <file>')
+    .description('Create and update target users from a CSV file (upsert by email); --dry-run previews it and writes nothing')
+    .requiredOption('--company <id>', 'company id')
+    .option('--dry-run', 'check every row and print what the import would do')
+    .action((file: string, o: { company: string; dryRun?: boolean }) =>
+      run(async (store) => {
+        if (o.dryRun) {
+          const preview = await previewImport(store, o.company, fileInput(file));
+          return { json: preview, text: previewText(preview) };
+        }
+        const { jobId } = await queueImport(store, o.company, fileInput(file), CLI_ACTOR);
+        const job = await importToTheEnd(store, jobId);
+        return { json: job, text: `Job ${job.id} (csv-import): ${job.status}. ${(await importSummary(store, job)) ?? ''}`.trim() };
+      }),
+    );
+  filterOptions(user.command('export').description('Write the target users the filters select as CSV to stdout (it imports back unchanged)')).action((o: ListFlags) =>
+    run(async (store) => {
+      for await (const piece of exportTargetUsers(store, { ...o, companyId: o.company })) {
+        if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
+      }
+      return null;
+    }),
   );
   user
     .command('delete <id>')

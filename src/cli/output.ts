@@ -18,8 +18,9 @@ Exit codes:
   1  could not run: bad configuration, database unreachable, no Roster database at DATABASE_URL
      (the CLI never creates one: start the server there first), unexpected error
   2  invalid arguments
-  3  not found (unknown company, SCIM setting, target user, group, custom field or job id)
-  4  conflict (duplicate name, setting already revoked, a user or group a SCIM setting manages, licence limit)
+  3  not found (unknown company, SCIM setting, target user, group, custom field, job, system user or API key id)
+  4  conflict (duplicate name or email, setting or API key already revoked, a user or group a SCIM setting manages,
+     licence limit, deleting the last operator)
 
 With --json, stdout holds exactly one JSON document: the result, or {"error": {"kind", "message"}}.`;
 

@@ -2,12 +2,14 @@
 // server runs: each write is a transaction that waits for the server's SQLite write lock, PostgreSQL is shared anyway).
 // Each command family registers itself from its own module.
 import { Command, CommanderError } from 'commander';
+import { registerApiKeyCommands } from './api-key.ts';
 import { registerCompanyCommands } from './company.ts';
 import { registerDirectoryCommands } from './directory.ts';
 import { registerLogCommands } from './logs.ts';
 import { CliFailure, EXIT_CODES_HELP, printFailure } from './output.ts';
 import { json } from './run.ts';
 import { registerScimSettingCommands } from './scim-setting.ts';
+import { registerSystemUserCommands } from './system-user.ts';
 
 const program = new Command('roster')
   .description('Manage Roster companies and SCIM settings on the database named by DATABASE_URL')
@@ -23,6 +25,8 @@ registerCompanyCommands(program);
 registerScimSettingCommands(program);
 registerDirectoryCommands(program);
 registerLogCommands(program);
+registerSystemUserCommands(program);
+registerApiKeyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

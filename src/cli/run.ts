@@ -10,9 +10,9 @@ import { CliFailure, printResult, type Result } from './output.ts';
 // Known before parsing, so that even an argument error is reported as a JSON document.
 export const json = process.argv.includes('--json');
 
-/** Runs one command against a freshly opened store and prints its result. Failures propagate to the one
- *  handler at the bottom of roster.ts. */
-export async function run(work: (store: Store, config: Config) => Promise<Result>): Promise<void> {
+/** Runs one command against a freshly opened store and prints its result (null: the command wrote its own
+ *  output, e.g. a CSV export). Failures propagate to the one handler at the bottom of roster.ts. */
+export async function run(work: (store: Store, config: Config) => Promise<Result | null>): Promise<void> {
   const config = loadConfig();
   let store: Store;
   const shown = redactUrl(config.databaseUrl);
@@ -25,7 +25,8 @@ export async function run(work: (store: Store, config: Config) => Promise<Result
     throw new CliFailure('unavailable', `cannot open DATABASE_URL ${shown}: ${describeError(e)}`);
   }
   try {
-    printResult(json, await work(store, config));
+    const result = await work(store, config);
+    if (result) printResult(json, result);
   } finally {
     await store.close();
   }

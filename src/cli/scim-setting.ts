@@ -9,40 +9,19 @@ import {
   revokeScimToken,
   rotateScimToken,
   setScimRateLimit,
+  settingJson,
   type ScimSettingRow,
 } from '../provisioning/scim-settings.ts';
 import { scimSettingStatus, type ScimSettingStatus } from '../provisioning/scim-request-stats.ts';
 import { deleteScimSetting, updateScimSetting, type SettingChange } from '../provisioning/scim-setting-rules.ts';
 import { CliFailure } from './output.ts';
-import { readServerInfo } from '../store/server-info.ts';
+import { publicBaseUrl, scimUrlOf } from './public-url.ts';
 import type { Store } from '../store/open.ts';
 import { collect, run } from './run.ts';
 
-/** The URL an IdP is given: PUBLIC_URL when set here, else the one the server recorded when it started, else
- *  this machine as a server with this environment would listen on it. */
+/** The URL an IdP is given (cli/public-url.ts). */
 async function scimUrl(store: Store, config: Config): Promise<string> {
-  if (config.publicUrl) return `${config.publicUrl}/scim/v2`;
-  return (await readServerInfo(store))?.scimUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${config.port}/scim/v2`;
-}
-
-/** A setting as shown to an admin: never its token or token hash. */
-function settingJson(url: string, s: ScimSettingRow) {
-  return {
-    id: s.id,
-    companyId: s.companyId,
-    name: s.name,
-    tokenPrefix: s.tokenPrefix,
-    scimUrl: url,
-    mappings: s.mappings,
-    groupName: s.groupName,
-    groupBy: s.groupBy,
-    syncGroups: s.syncGroups,
-    testMode: s.testMode,
-    createdAt: s.createdAt,
-    rotatedAt: s.rotatedAt,
-    revokedAt: s.revokedAt,
-    rateLimit: s.rateLimit,
-  };
+  return scimUrlOf(await publicBaseUrl(store, config));
 }
 
 /** Requests per second, 0 for unlimited, or `default` for the server's SCIM_RATE_LIMIT. (Commander turns a

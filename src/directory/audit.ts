@@ -1,6 +1,6 @@
 // Who made an admin change, as the audit log records it.
 export interface Actor {
-  /** `cli` until admin accounts exist; later the system user or API key. */
+  /** `cli`, `user:<email>` (a system user), `api-key:<name> (<id>)`, or `anonymous` (a failed sign-in). */
   actor: string;
   ip: string | null;
   userAgent: string | null;

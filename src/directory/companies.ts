@@ -110,3 +110,19 @@ export async function requireCompany(store: Store, id: string): Promise<CompanyW
 }
 
 export { listCompanies };
+
+/** A company as admins see it (CLI and API): its settings and its licence state. */
+export function companyJson(c: CompanyWithUsage) {
+  return {
+    id: c.id,
+    name: c.name,
+    licenseLimit: c.licenseLimit,
+    licenseEnforce: c.licenseEnforce,
+    allowedDomains: c.allowedDomains,
+    language: c.language,
+    createdAt: c.createdAt,
+    activeUsers: c.activeUsers,
+    licenseExceeded: c.licenseExceededAt !== null,
+    licenseExceededSince: c.licenseExceededAt,
+  };
+}

@@ -5,8 +5,9 @@ export class AdminError extends Error {
   constructor(
     readonly kind: AdminErrorKind,
     message: string,
-    /** For `invalid`: the input fields at fault and what is wrong with each, for forms to show beside them. */
-    readonly fields?: Readonly<Record<string, string>>,
+    /** The input field at fault, when one is (`email`, `timezone`, a custom field's name), for forms to show
+     *  the message beside it (the admin API's `fields`). */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'AdminError';

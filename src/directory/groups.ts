@@ -9,6 +9,8 @@ import type { Actor } from './audit.ts';
 import { requireCompany } from './companies.ts';
 import { AdminError } from './errors.ts';
 import { newId } from '../store/ids.ts';
+import { pageTargetUsers } from '../store/target-user-reads.ts';
+import { pageSize } from './target-users.ts';
 
 export const MAX_GROUP_NAME = 256;
 
@@ -56,4 +58,20 @@ export async function deleteGroup(store: Store, companyId: string, id: string, a
     await softDeleteGroup(tx, id, at);
     await appendAudit(tx, { id: newId(), companyId, at, ...actor, entity: 'group', entityId: id, operation: 'delete', oldValue: { name: group.name, source: group.source }, newValue: null });
   });
+}
+
+export interface MemberJson {
+  id: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  active: boolean;
+}
+
+/** A page of a group's members in id order (the membership index), whatever the group's size. */
+export async function listGroupMembers(store: Store, companyId: string, groupId: string, page: { limit?: number; after?: string } = {}): Promise<MemberJson[]> {
+  const group = await findGroup(store, companyId, groupId);
+  if (!group) throw new AdminError('notFound', `No group with id ${groupId} in this company`);
+  const rows = await pageTargetUsers(store, { companyId, groupId, limit: pageSize(page.limit), ...(page.after !== undefined ? { afterId: page.after } : {}) });
+  return rows.map((r) => ({ id: r.id, email: r.email, firstName: r.firstName, lastName: r.lastName, active: r.active }));
 }

@@ -73,6 +73,8 @@ export interface AuditJson {
   id: string;
   at: string;
   actor: string;
+  ip: string | null;
+  userAgent: string | null;
   entity: string;
   entityId: string | null;
   operation: string;
@@ -85,7 +87,7 @@ export async function listAuditLog(store: Store, q: { companyId: string; limit?:
   const page = cursor(q.after);
   const company = await requireCompany(store, q.companyId);
   const rows = await pageAuditLog(store, { companyId: company.id, limit, ...page });
-  return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, entity: r.entity, entityId: r.entityId, operation: r.operation, oldValue: r.oldValue, newValue: r.newValue }));
+  return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, ip: r.ip, userAgent: r.userAgent, entity: r.entity, entityId: r.entityId, operation: r.operation, oldValue: r.oldValue, newValue: r.newValue }));
 }
 
 export async function requireJob(store: Store, id: string): Promise<JobRow> {

@@ -1,5 +1,6 @@
 // The target-user directory as an admin reads it: a page of users with their custom values, groups and
 // source, and one user with its job-log history. Every read is an index range (store/target-user-reads.ts).
+import { foldString } from '../scim/fold.ts';
 import { effectiveLanguage } from '../provisioning/rules/language.ts';
 import { findCompany, type CompanyRow } from '../store/companies.ts';
 import { customFieldNamed, customFieldsOf } from '../store/custom-fields.ts';
@@ -7,7 +8,7 @@ import { jobLogOfTargetUser, type JobLogEntry } from '../store/job-log.ts';
 import type { Store } from '../store/open.ts';
 import { listScimSettings } from '../store/scim-settings.ts';
 import { groupNamed } from '../store/target-groups.ts';
-import { customValuesOfUsers, emailsOf, groupNamesOfUsers, pageTargetUsers } from '../store/target-user-reads.ts';
+import { customValuesOfUsers, emailsOf, groupNamesOfUsers, pageTargetUsers, type TargetUserFilter } from '../store/target-user-reads.ts';
 import { emailDomain, findTargetUser, type TargetUserRow } from '../store/target-users.ts';
 import { requireCompany } from './companies.ts';
 import { AdminError } from './errors.ts';
@@ -37,9 +38,27 @@ export interface TargetUserQuery {
   source?: string;
   /** `NAME=VALUE`: users whose custom field NAME holds VALUE, ignoring case. */
   field?: string;
+  /** Search: users whose email, first or last name (or "first last") starts with this, ignoring case; results come in email order. */
+  q?: string;
+  /** `createdAt` (the default), `email`, or either with a leading `-` for descending. */
+  sort?: string;
   limit?: number;
   /** The id of the last user of the previous page. */
   after?: string;
+}
+
+export const SORTS = ['createdAt', '-createdAt', 'email', '-email'] as const;
+
+/** The page order a query asks for; a search is always in email order, so it walks the email index. */
+function orderOf(q: TargetUserQuery): { orderBy: 'id' | 'email'; descending: boolean } {
+  const sort = q.sort ?? (q.q ? 'email' : 'createdAt');
+  if (!(SORTS as readonly string[]).includes(sort)) throw new AdminError('invalid', `sort must be one of ${SORTS.join(', ')}, got "${sort}"`, 'sort');
+  const orderBy = sort.endsWith('email') || q.q ? 'email' : 'id';
+  // Email order needs the email index; a group or field filter walks its own index in id order.
+  if (orderBy === 'email' && (q.group !== undefined || q.field !== undefined)) {
+    throw new AdminError('invalid', 'Search and sorting by email cannot be combined with a group or custom-field filter; filter first, then page in creation order', 'sort');
+  }
+  return { orderBy, descending: sort.startsWith('-') };
 }
 
 export interface TargetUserJson {
@@ -100,9 +119,9 @@ async function present(store: Store, company: CompanyRow, rows: TargetUserRow[])
   });
 }
 
-export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise<TargetUserJson[]> {
+/** The store filter a query stands for (without its page): group and custom field resolved by name. */
+export async function targetUserFilter(store: Store, q: Omit<TargetUserQuery, 'limit'>): Promise<{ company: CompanyRow; filter: Omit<TargetUserFilter, 'limit'> }> {
   const company = await requireCompany(store, q.companyId);
-  const limit = pageSize(q.limit);
   let groupId: string | undefined;
   if (q.group !== undefined) {
     const group = await groupNamed(store, company.id, q.group);
@@ -118,8 +137,32 @@ export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise
     if (!def) throw new AdminError('notFound', `The company has no custom field named "${q.field.slice(0, eq).trim()}" (roster custom-field list --company ${company.id})`);
     field = { fieldId: def.id, value: q.field.slice(eq + 1).trim() };
   }
-  const rows = await pageTargetUsers(store, { companyId: company.id, limit, email: q.email?.trim(), groupId, active: q.active, settingId: q.source, field, afterId: q.after });
-  return present(store, company, rows);
+  const order = orderOf(q);
+  let afterEmail: string | undefined;
+  if (q.after !== undefined && order.orderBy === 'email') {
+    const last = await findTargetUser(store, q.after);
+    if (!last || last.companyId !== company.id) throw new AdminError('invalid', `The cursor "${q.after}" is not a user of this company; start again from the first page`, 'cursor');
+    afterEmail = foldString(last.email);
+  }
+  const filter = {
+    companyId: company.id,
+    email: q.email?.trim(),
+    search: q.q?.trim() || undefined,
+    groupId,
+    active: q.active,
+    settingId: q.source,
+    field,
+    ...order,
+    afterId: q.after,
+    afterEmail,
+  };
+  return { company, filter };
+}
+
+export async function listTargetUsers(store: Store, q: TargetUserQuery): Promise<TargetUserJson[]> {
+  const limit = pageSize(q.limit);
+  const { company, filter } = await targetUserFilter(store, q);
+  return present(store, company, await pageTargetUsers(store, { ...filter, limit }));
 }
 
 export interface JobLogJson {

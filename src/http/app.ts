@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_HANDLER_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, type Config } from '../config.ts';
+import { DEFAULT_SESSION_POLICY } from '../auth/sessions.ts';
 import { ScimError } from '../scim/errors.ts';
 import { FailedAuthLimits } from '../provisioning/rate-limits/failed-auth-limits.ts';
 import { TokenLimits } from '../provisioning/rate-limits/token-limits.ts';
@@ -11,6 +12,7 @@ import { ping } from '../store/ping.ts';
 import { parseBody } from './body.ts';
 import { limitBodiesInFlight } from './body-budget.ts';
 import { apiErrorHandler } from './api/errors.ts';
+import { apiRoutes } from './api/plugin.ts';
 import { BodyError, MAX_PARAM_LENGTH, scimClientErrorHandler, scimErrorHandler as scimErrors, sendScimError } from './errors.ts';
 import { trackHandlers } from './in-flight.ts';
 import { Metrics } from './metrics.ts';
@@ -28,7 +30,7 @@ const READY_TIMEOUT_MS = 2_000;
 export interface AppDeps {
   store: Store;
   config: Pick<Config, 'trustProxy' | 'publicUrl' | 'bodyLimit' | 'logLevel' | 'tls' | 'scimRateLimit' | 'metrics'> &
-    Partial<Pick<Config, 'requestTimeoutMs' | 'handlerTimeoutMs'>>;
+    Partial<Pick<Config, 'requestTimeoutMs' | 'handlerTimeoutMs' | 'sessionIdleMinutes' | 'sessionMaxHours'>>;
   /** The metrics /metrics exposes; main.ts shares them with the separate metrics listener. */
   metrics?: Metrics;
   /** The clock (also of the rate limits); tests may pin it. */
@@ -69,6 +71,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A request that arrives on a keep-alive connection while draining is served (with Connection: close,
     // main.ts), not refused with Fastify's own non-SCIM 503.
     return503OnClosing: false,
+    // An unknown field in an admin API body is an error naming it, not silently dropped (Fastify's default).
+    ajv: { customOptions: { removeAdditional: false } },
     // SCIM endpoint names match in any case through rewriteUrl (scim/paths.ts); the router itself is exact.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH, querystringParser: parseQueryString },
     // The https server behaves like the http one for everything routes see; only its type differs.
@@ -108,6 +112,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Outside /scim (the admin API, the UI, the health endpoints) errors have the admin API's JSON shape.
   app.setErrorHandler(apiErrors);
   await app.register(uiRoutes);
+  const sessions = {
+    sessionIdleMinutes: config.sessionIdleMinutes ?? DEFAULT_SESSION_POLICY.sessionIdleMinutes,
+    sessionMaxHours: config.sessionMaxHours ?? DEFAULT_SESSION_POLICY.sessionMaxHours,
+  };
+  await app.register(apiRoutes, { prefix: '/api/v1', store: deps.store, publicUrl: config.publicUrl, bodyLimit: config.bodyLimit, now, sessions });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {

@@ -1,10 +1,13 @@
-// Re-deriving a setting's target users from their stored SCIM resources, after its rules changed or test mode
+// Long-running jobs by kind (WORKERS below: re-derivation here, CSV imports in csv-import.ts), and
+// re-deriving a setting's target users from their stored SCIM resources, after its rules changed or test mode
 // was switched off: a job worked in short batches (each its own transaction, the event loop free between
 // them) so SCIM traffic keeps flowing, with progress and a cursor saved per batch so that another process
 // resumes it if this one dies. The result, and each user that could not be projected, go to the job log.
+import { CSV_IMPORT, workCsvImport } from './csv-import.ts';
 import { yieldToIo } from './event-loop.ts';
 import { newId } from '../store/ids.ts';
 import { ScimError } from '../scim/errors.ts';
+import { deleteJobInput } from '../store/job-inputs.ts';
 import { appendJobLog } from '../store/job-log.ts';
 import { claimableJobIds, claimJob, finishJob, insertJob, saveProgress, supersedeJobs, type ClaimedJob } from '../store/job-queue.ts';
 import { inTransaction, type Store } from '../store/open.ts';
@@ -133,7 +136,28 @@ export interface WorkOptions {
   now?: () => Date;
   /** Asked between batches: a process shutting down stops there, and the job resumes elsewhere once its lease runs out. */
   shouldStop?: () => boolean;
+  /** Told the rows or users done after each batch (the CLI prints it). */
+  onProgress?: (done: number) => void;
 }
+
+/** Works a re-derivation from its cursor, batch by batch. */
+async function workRederive(store: Store, job: ClaimedJob, options: WorkOptions): Promise<void> {
+  const now = options.now ?? (() => new Date());
+  let state = { ...job, failed: 0 };
+  for (;;) {
+    const next = await step(store, state, state.failed, now);
+    state = { ...state, done: next.done, cursor: next.cursor, failed: next.failed };
+    options.onProgress?.(state.done);
+    if (!next.more || options.shouldStop?.()) return;
+    await yieldToIo();
+  }
+}
+
+/** Who works a job of each kind: from the job's cursor to its end, or until `shouldStop` between batches. */
+const WORKERS: Record<string, (store: Store, job: ClaimedJob, options: WorkOptions) => Promise<void>> = {
+  [REDERIVE]: workRederive,
+  [CSV_IMPORT]: workCsvImport,
+};
 
 /** Works the job to its end (or until told to stop) if its lease is free; whether this call worked it. */
 export async function workJob(store: Store, id: string, options: WorkOptions = {}): Promise<boolean> {
@@ -141,16 +165,15 @@ export async function workJob(store: Store, id: string, options: WorkOptions = {
   const at = now();
   const job = await inTransaction(store, (tx) => claimJob(tx, id, at.toISOString(), new Date(at.getTime() + LEASE_MS).toISOString()));
   if (!job) return false;
-  let state = { ...job, failed: 0 };
   try {
-    for (;;) {
-      const next = await step(store, state, state.failed, now);
-      state = { ...state, done: next.done, cursor: next.cursor, failed: next.failed };
-      if (!next.more || options.shouldStop?.()) break;
-      await yieldToIo();
-    }
+    const worker = WORKERS[job.kind];
+    if (!worker) throw new Error(`No worker for jobs of kind "${job.kind}"`);
+    await worker(store, job, options);
   } catch (e) {
-    await inTransaction(store, (tx) => finishJob(tx, job.id, { status: 'failed', error: e instanceof Error ? e.message : String(e), now: now().toISOString() }));
+    await inTransaction(store, async (tx) => {
+      await finishJob(tx, job.id, { status: 'failed', error: e instanceof Error ? e.message : String(e), now: now().toISOString() });
+      await deleteJobInput(tx, job.id);
+    });
     throw e;
   }
   return true;

@@ -13,6 +13,7 @@ import {
   countScimRequests,
   markScimSettingSeen,
   pruneScimRequestStats,
+  readScimRequestHours,
   readScimSettingActivity,
   recordScimSettingError,
   type ScimRequestError,
@@ -187,4 +188,15 @@ export async function scimSettingStatus(store: Store, id: string, now = new Date
     last24Hours: { since, succeeded: activity.succeeded, failed: activity.failed },
     lastError: activity.lastError,
   };
+}
+
+/** Requests per hour over the last `days` days (at most the 8 kept), every hour present, oldest first. */
+export async function scimSettingHourly(store: Store, id: string, days = 7, now = new Date()): Promise<{ hour: string; succeeded: number; failed: number }[]> {
+  const hours = Math.min(days, RETENTION_HOURS / 24) * 24;
+  const first = Date.parse(hourOf(now)) - (hours - 1) * HOUR_MS;
+  const counted = new Map((await readScimRequestHours(store, id, new Date(first).toISOString())).map((b) => [b.hour, b]));
+  return Array.from({ length: hours }, (_, i) => {
+    const hour = new Date(first + i * HOUR_MS).toISOString();
+    return counted.get(hour) ?? { hour, succeeded: 0, failed: 0 };
+  });
 }

@@ -207,3 +207,23 @@ export async function authenticate(store: Store, token: string): Promise<ScimSet
   const found = await findScimSettingByTokenHash(store, hash);
   return found && sameHash(found.tokenHash, hash) ? found.setting : undefined;
 }
+
+/** A setting as shown to an admin: never its token or token hash. */
+export function settingJson(url: string, s: ScimSettingRow) {
+  return {
+    id: s.id,
+    companyId: s.companyId,
+    name: s.name,
+    tokenPrefix: s.tokenPrefix,
+    scimUrl: url,
+    mappings: s.mappings,
+    groupName: s.groupName,
+    groupBy: s.groupBy,
+    syncGroups: s.syncGroups,
+    testMode: s.testMode,
+    createdAt: s.createdAt,
+    rotatedAt: s.rotatedAt,
+    revokedAt: s.revokedAt,
+    rateLimit: s.rateLimit,
+  };
+}

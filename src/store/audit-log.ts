@@ -5,7 +5,7 @@ export interface AuditEntry {
   id: string;
   companyId: string | null;
   at: string;
-  /** `cli` until admin accounts exist; later the system user or API key. */
+  /** `cli`, `user:<email>`, `api-key:<name> (<id>)` or `anonymous` (directory/audit.ts). */
   actor: string;
   ip: string | null;
   userAgent: string | null;

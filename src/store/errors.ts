@@ -5,7 +5,7 @@
  *  as the index compares it (folded). `value` is the value the write tried, as given. */
 export class UniqueViolation extends Error {
   constructor(
-    readonly entity: 'user' | 'group' | 'company',
+    readonly entity: 'user' | 'group' | 'company' | 'system user',
     readonly field: string,
     readonly value: string,
   ) {

@@ -12,6 +12,9 @@ import * as m001 from './migrations/001_scim_core.ts';
 import * as m002 from './migrations/002_scim_request_stats.ts';
 import * as m003 from './migrations/003_rate_limits.ts';
 import * as m004 from './migrations/004_provisioning.ts';
+import * as m005 from './migrations/005_admin_access.ts';
+import * as m006 from './migrations/006_job_inputs.ts';
+import * as m007 from './migrations/007_target_user_search.ts';
 import { seedSqlitePlannerStats } from './planner-stats.ts';
 import { ImmediateSqliteDialect, SERVER_LOCK_WAIT, sqliteWriter, type LockWait } from './sqlite-writer.ts';
 
@@ -63,6 +66,9 @@ const migrations: Record<string, (d: StoreDialect) => Migration> = {
   '002_scim_request_stats': (d) => ({ up: (db) => m002.up(db, d) }),
   '003_rate_limits': (d) => ({ up: (db) => m003.up(db, d) }),
   '004_provisioning': (d) => ({ up: (db) => m004.up(db, d) }),
+  '005_admin_access': (d) => ({ up: (db) => m005.up(db, d) }),
+  '006_job_inputs': (d) => ({ up: (db) => m006.up(db, d) }),
+  '007_target_user_search': (d) => ({ up: (db) => m007.up(db, d) }),
 };
 
 export interface OpenOptions {

@@ -32,6 +32,8 @@ const HINTS: [string, string, string][] = [
   ['target_users', 'target_users_external_id', '1000000 1000000 1'],
   ['target_users', 'target_users_manager', '1000000 1000000 10'],
   ['target_users', 'target_users_deleted', '10000 1'],
+  ['target_users', 'target_users_first_name', '1000000 1000000 100 1'],
+  ['target_users', 'target_users_last_name', '1000000 1000000 50 1'],
   ['target_user_fields', 'sqlite_autoindex_target_user_fields_1', '5000000 5 1'],
   ['target_user_fields', 'target_user_fields_value', '5000000 1000000 1000 1'],
   ['target_groups', 'sqlite_autoindex_target_groups_1', '10000 1'],

@@ -134,7 +134,9 @@ export interface TargetUsersTable {
   email_ci: string;
   email_domain: string;
   first_name: string | null;
+  first_name_ci: string | null;
   last_name: string | null;
+  last_name_ci: string | null;
   department: string | null;
   title: string | null;
   phone: string | null;
@@ -229,10 +231,82 @@ export interface JobsTable {
   finished_at: string | null;
 }
 
+/** 006: a job's input file, decoded, in order (store/job-inputs.ts). */
+export interface JobInputsTable {
+  job_id: string;
+  seq: number;
+  content: string;
+}
+
 export interface ServerInfoTable {
   key: string;
   value: string;
   updated_at: string;
+}
+
+/** 005: people who administer Roster (auth/system-users.ts). */
+export interface SystemUsersTable {
+  id: string;
+  email: string;
+  email_ci: string;
+  /** operator | admin | viewer */
+  role: string;
+  /** null for an operator: every company. */
+  company_id: string | null;
+  /** scrypt (auth/passwords.ts); null until an invitation is accepted. */
+  password_hash: string | null;
+  created_at: string;
+  last_sign_in_at: string | null;
+}
+
+/** 005: one-time links that set a system user's password; only the token's SHA-256 is kept. */
+export interface SystemUserInvitationsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** 005: signed-in system users; only the cookie token's SHA-256 is kept. */
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  idle_seconds: number;
+  /** min(last_seen_at + idle_seconds, expires_at), or when it was ended. */
+  idle_expires_at: string;
+  /** The absolute end. */
+  expires_at: string;
+  ended_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** 005: consecutive failed sign-ins per folded email, known or not. */
+export interface SignInFailuresTable {
+  email_ci: string;
+  failures: number;
+  last_failed_at: string;
+  locked_until: string | null;
+}
+
+/** 005: bearer keys for scripts, one company each; only the key's SHA-256 is kept. */
+export interface ApiKeysTable {
+  id: string;
+  company_id: string;
+  name: string;
+  /** admin | viewer */
+  role: string;
+  prefix: string;
+  key_hash: string;
+  created_at: string;
+  created_by: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
 }
 
 export interface Database {
@@ -252,7 +326,13 @@ export interface Database {
   job_log: JobLogTable;
   audit_log: AuditLogTable;
   jobs: JobsTable;
+  job_inputs: JobInputsTable;
   server_info: ServerInfoTable;
+  system_users: SystemUsersTable;
+  system_user_invitations: SystemUserInvitationsTable;
+  sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
+  api_keys: ApiKeysTable;
 }
 
 export type { Generated };

@@ -131,3 +131,15 @@ export async function readScimSettingActivity(store: Store, settingId: string, s
     failed: Number(row.failed ?? 0),
   };
 }
+
+/** A setting's hourly request counts from `sinceHour` on, oldest first; hours without requests are absent. */
+export async function readScimRequestHours(store: Store, settingId: string, sinceHour: string): Promise<{ hour: string; succeeded: number; failed: number }[]> {
+  const rows = await store.db
+    .selectFrom('scim_request_stats')
+    .select(['hour', 'succeeded', 'failed'])
+    .where('scim_setting_id', '=', settingId)
+    .where('hour', '>=', sinceHour)
+    .orderBy('hour')
+    .execute();
+  return rows.map((r) => ({ hour: r.hour, succeeded: Number(r.succeeded), failed: Number(r.failed) }));
+}

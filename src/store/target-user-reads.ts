@@ -15,8 +15,22 @@ export interface TargetUserFilter {
   settingId?: string;
   /** A custom field's value, compared ignoring case. */
   field?: { fieldId: string; value: string };
+  /** Users whose email, first name or last name starts with this, or whose "first last" does, ignoring case. */
+  search?: string;
+  /** `id` (creation order, the default) or `email`; descending when `descending`. */
+  orderBy?: 'id' | 'email';
+  descending?: boolean;
+  /** The last user of the previous page: its id, and its folded email when the order is by email. */
   afterId?: string;
+  afterEmail?: string;
   limit: number;
+}
+
+/** `abc` → the range [abc, abd) of folded emails that start with it. */
+function prefixRange(prefix: string): [string, string] {
+  const folded = foldString(prefix);
+  const last = folded.codePointAt(folded.length - 1) ?? 0;
+  return [folded, folded.slice(0, -1) + String.fromCodePoint(last + 1)];
 }
 
 export async function pageTargetUsers(store: Store, f: TargetUserFilter): Promise<TargetUserRow[]> {
@@ -28,12 +42,39 @@ export async function pageTargetUsers(store: Store, f: TargetUserFilter): Promis
   if (f.field !== undefined) {
     q = q.innerJoin('target_user_fields as v', 'v.target_user_id', 'u.id').where('v.field_id', '=', f.field.fieldId).where('v.value_ci', '=', foldString(f.field.value));
   }
-  const order = f.groupId !== undefined ? 'm.target_user_id' : f.field !== undefined ? 'v.target_user_id' : 'u.id';
+  const byId = f.groupId !== undefined ? 'm.target_user_id' : f.field !== undefined ? 'v.target_user_id' : 'u.id';
   if (f.email !== undefined) q = q.where('u.email_ci', '=', foldString(f.email));
+  if (f.search) {
+    // Each alternative is a range of its own index (company_id, column, id); the union is sorted by the order.
+    const text = f.search;
+    const space = text.indexOf(' ');
+    const rest = space > 0 ? text.slice(space + 1).trim() : '';
+    q = q.where((w) => {
+      const starts = (column: 'u.email_ci' | 'u.first_name_ci' | 'u.last_name_ci', prefix: string) => {
+        const [from, to] = prefixRange(prefix);
+        return w.and([w(column, '>=', from), w(column, '<', to)]);
+      };
+      const alternatives = [starts('u.email_ci', text), starts('u.first_name_ci', text), starts('u.last_name_ci', text)];
+      if (rest) alternatives.push(w.and([w('u.first_name_ci', '=', foldString(text.slice(0, space))), starts('u.last_name_ci', rest)]));
+      return w.or(alternatives);
+    });
+  }
   if (f.active !== undefined) q = q.where('u.active', '=', dialect.toBool(f.active));
   if (f.settingId !== undefined) q = q.where('u.scim_setting_id', '=', f.settingId);
-  if (f.afterId !== undefined) q = q.where(sql.ref(order), '>', f.afterId);
-  const rows = await q.orderBy(sql.ref(order)).limit(f.limit).execute();
+  const direction = f.descending ? 'desc' : 'asc';
+  const past = f.descending ? '<' : '>';
+  if (f.orderBy === 'email') {
+    // Keyset on (email_ci, id): the index target_users_email walked from the last row of the previous page.
+    if (f.afterId !== undefined && f.afterEmail !== undefined) {
+      const [email, id] = [f.afterEmail, f.afterId];
+      q = q.where((w) => w.or([w('u.email_ci', past, email), w.and([w('u.email_ci', '=', email), w('u.id', past, id)])]));
+    }
+    q = q.orderBy('u.email_ci', direction).orderBy('u.id', direction);
+  } else {
+    if (f.afterId !== undefined) q = q.where(sql.ref(byId), past, f.afterId);
+    q = q.orderBy(sql.ref(byId), direction);
+  }
+  const rows = await q.limit(f.limit).execute();
   return rows.map((r) => toTargetUserRow(r));
 }
 

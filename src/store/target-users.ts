@@ -70,7 +70,9 @@ function fieldColumns(store: Store, f: TargetUserFields) {
     email_ci: foldString(f.email),
     email_domain: emailDomain(f.email),
     first_name: f.firstName,
+    first_name_ci: f.firstName === null ? null : foldString(f.firstName),
     last_name: f.lastName,
+    last_name_ci: f.lastName === null ? null : foldString(f.lastName),
     department: f.department,
     title: f.title,
     phone: f.phone,
@@ -274,6 +276,16 @@ export async function targetUsersOfScimUsers(store: Store, scimUserIds: readonly
   for (const chunk of chunks(scimUserIds, 1)) {
     const rows = await store.db.selectFrom('target_users').select(['id', 'scim_user_id']).where('scim_user_id', 'in', chunk).execute();
     for (const r of rows) found.set(r.scim_user_id!, r.id);
+  }
+  return found;
+}
+
+/** The live users of the company with these folded emails, oldest first (the target_users_email index). */
+export async function liveUsersByEmail(store: Store, companyId: string, emailsCi: readonly string[]): Promise<TargetUserRow[]> {
+  const found: TargetUserRow[] = [];
+  for (const chunk of chunks(emailsCi, 1, 1)) {
+    const rows = await store.db.selectFrom('target_users').selectAll().where('company_id', '=', companyId).where('email_ci', 'in', chunk).where('deleted_at', 'is', null).orderBy('id').execute();
+    found.push(...rows.map(toTargetUserRow));
   }
   return found;
 }

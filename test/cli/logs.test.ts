@@ -179,7 +179,7 @@ for (const kind of sharedDatabaseKinds()) {
         rows.map((r: any) => `${r.entity} ${r.operation}`),
         ['scim-setting revoke', 'scim-setting update', 'scim-setting rotate', 'scim-setting update', 'scim-setting create', 'scim-setting create', 'company create'],
       );
-      assert.deepEqual(Object.keys(rows[0]).sort(), ['actor', 'at', 'entity', 'entityId', 'id', 'newValue', 'oldValue', 'operation']);
+      assert.deepEqual(Object.keys(rows[0]).sort(), ['actor', 'at', 'entity', 'entityId', 'id', 'ip', 'newValue', 'oldValue', 'operation', 'userAgent']);
       const [revoke, rate, rotate, rules, oktaCreated] = rows;
       assert.equal(revoke.actor, 'cli');
       assert.deepEqual(revoke.oldValue, { revokedAt: null });

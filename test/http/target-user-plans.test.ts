@@ -24,7 +24,6 @@ for (const kind of storeKinds()) {
     let s: TestServer;
     let raw: Kysely<any>;
     let log: Captured[];
-    let firstId = '';
 
     before(async () => {
       s = await startServer(kind);
@@ -36,7 +35,6 @@ for (const kind of storeKinds()) {
       }));
       const res = await s.scim('POST', '/scim/v2/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: ops });
       assert.equal(res.status, 200, res.raw);
-      firstId = (await listTargetUsers(s.store, { companyId: s.companyId, limit: 1 }))[0]!.id;
       ({ log, raw } = logSql(s));
       if (kind.name === 'postgres') await raw.executeQuery(CompiledQuery.raw('ANALYZE target_users, target_user_fields, target_group_members, target_groups'));
     });
@@ -48,12 +46,18 @@ for (const kind of storeKinds()) {
       ['active', { active: false }, 'target_users_active'],
       ['group', { group: 'site 1' }, 'sqlite_autoindex_target_group_members_1'],
       ['custom value', { field: 'Site=SITE 2' }, 'target_user_fields_value'],
+      ['the company, newest first', { sort: '-createdAt' }, 'target_users_company'],
+      ['the company in email order', { sort: 'email' }, 'target_users_email'],
+      ['the company in reverse email order', { sort: '-email' }, 'target_users_email'],
     ];
     for (const [what, filter, index] of filters) {
       for (const page of ['first', 'later'] as const) {
         it(`reads the ${page} page by ${what} through ${index}, without a scan or a sort`, async () => {
+          // A later page starts after a user of the first page in the same order (before the only one, when one matches).
+          const first = page === 'later' ? await listTargetUsers(s.store, { companyId: s.companyId, limit: 2, ...filter }) : [];
+          const after = page === 'later' ? (first.length > 1 ? first[0]!.id : '00000000-0000-7000-8000-000000000000') : undefined;
           log.length = 0;
-          const users = await listTargetUsers(s.store, { companyId: s.companyId, limit: 10, ...filter, ...(page === 'later' ? { after: firstId } : {}) });
+          const users = await listTargetUsers(s.store, { companyId: s.companyId, limit: 10, ...filter, ...(after ? { after } : {}) });
           assert.ok(users.length > 0, 'the page is not empty, so its plan matters');
           const pageQuery = log.find((q) => /from "target_users" as "u"/i.test(q.sql) && /limit/i.test(q.sql));
           assert.ok(pageQuery, log.map((q) => q.sql).join('\n'));
@@ -64,5 +68,16 @@ for (const kind of storeKinds()) {
         });
       }
     }
+
+    it('searches by email or name through the three name indexes, never a scan of the company', async () => {
+      log.length = 0;
+      const users = await listTargetUsers(s.store, { companyId: s.companyId, limit: 10, q: 'plan15' });
+      assert.ok(users.length > 0);
+      const pageQuery = log.find((q) => /from "target_users" as "u"/i.test(q.sql) && /limit/i.test(q.sql));
+      assert.ok(pageQuery);
+      const plan = await explain(kind, raw, pageQuery);
+      if (kind.name === 'sqlite') for (const index of ['target_users_email', 'target_users_first_name', 'target_users_last_name']) assert.match(plan, new RegExp(`\\b${index}\\b`), plan);
+      assert.doesNotMatch(plan, FULL_SCAN[kind.name], plan);
+    });
   });
 }

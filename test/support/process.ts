@@ -22,7 +22,7 @@ export const SERVER = join(ROOT, 'bin/server.mjs');
 export const CLI = join(ROOT, 'bin/roster.mjs');
 
 /** The variables Roster reads, removed from the inherited environment so a developer's shell cannot leak in. */
-const ROSTER_VARIABLES = ['HOST', 'PORT', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY', 'PUBLIC_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'REQUEST_TIMEOUT_MS', 'HANDLER_TIMEOUT_MS', 'SCIM_RATE_LIMIT', 'METRICS_TOKEN', 'METRICS_HOST', 'METRICS_PORT', 'JOB_LOG_RETENTION_DAYS', 'DELETED_USER_RETENTION_DAYS'];
+const ROSTER_VARIABLES = ['HOST', 'PORT', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY', 'PUBLIC_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'REQUEST_TIMEOUT_MS', 'HANDLER_TIMEOUT_MS', 'SCIM_RATE_LIMIT', 'METRICS_TOKEN', 'METRICS_HOST', 'METRICS_PORT', 'JOB_LOG_RETENTION_DAYS', 'DELETED_USER_RETENTION_DAYS', 'SESSION_IDLE_MINUTES', 'SESSION_MAX_HOURS'];
 
 /** Bursts far beyond any IdP's (the process and crash tests) run without SCIM_RATE_LIMIT. */
 export const UNLIMITED = { SCIM_RATE_LIMIT: '0' };

@@ -118,7 +118,7 @@ function fromFastify(error: FastifyError, bodyLimit: number): ApiError | undefin
 
 export function toApiError(error: unknown, bodyLimit: number): ApiError | undefined {
   if (error instanceof ApiError) return error;
-  if (error instanceof AdminError) return new ApiError(FROM_ADMIN[error.kind], error.message, error.fields);
+  if (error instanceof AdminError) return new ApiError(FROM_ADMIN[error.kind], error.message, error.field === undefined ? undefined : { [error.field]: error.message });
   return error instanceof Error ? fromFastify(error as FastifyError, bodyLimit) : undefined;
 }
 
