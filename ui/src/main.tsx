@@ -1,0 +1,218 @@
+// The admin UI: the session, the shell (header, company switcher, navigation) and the routes.
+import './app.css';
+import { render } from 'preact';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api, setCsrfToken, whenSessionEnds } from './api.ts';
+import { Alert } from './components.tsx';
+import { match, navigate, onLinkClick, useLocation } from './router.ts';
+import { SessionContext, type SessionState } from './session.tsx';
+import type { Company, Session, SessionUser } from './types.ts';
+import { AcceptInvitation, ChangePassword, SignIn } from './screens/SignIn.tsx';
+import { Companies } from './screens/Companies.tsx';
+import { TargetUsers } from './screens/TargetUsers.tsx';
+import { TargetUserDetail } from './screens/TargetUserDetail.tsx';
+import { CustomFields } from './screens/CustomFields.tsx';
+import { GroupDetail, Groups } from './screens/Groups.tsx';
+import { ScimSettings } from './screens/ScimSettings.tsx';
+import { ScimWizard } from './screens/ScimWizard.tsx';
+import { ScimSettingDetail } from './screens/ScimSettingDetail.tsx';
+import { JobLog } from './screens/JobLog.tsx';
+import { AuditLog } from './screens/AuditLog.tsx';
+import { Import } from './screens/Import.tsx';
+import { CompanySettings } from './screens/CompanySettings.tsx';
+import { ApiKeys } from './screens/ApiKeys.tsx';
+import { SystemUsers } from './screens/SystemUsers.tsx';
+
+type Screen = (params: Record<string, string>) => ComponentChildren;
+
+/** Company-scoped screens, in the navigation's order where they have a nav entry. */
+const routes: [string, Screen][] = [
+  ['/companies', () => <Companies />],
+  ['/companies/:id/target-users', (p) => <TargetUsers companyId={p.id!} />],
+  ['/companies/:id/target-users/:userId', (p) => <TargetUserDetail companyId={p.id!} userId={p.userId!} />],
+  ['/companies/:id/custom-fields', (p) => <CustomFields companyId={p.id!} />],
+  ['/companies/:id/groups', (p) => <Groups companyId={p.id!} />],
+  ['/companies/:id/groups/:groupId', (p) => <GroupDetail companyId={p.id!} groupId={p.groupId!} />],
+  ['/companies/:id/import', (p) => <Import companyId={p.id!} />],
+  ['/companies/:id/scim-settings', (p) => <ScimSettings companyId={p.id!} />],
+  ['/companies/:id/scim-settings/new', (p) => <ScimWizard companyId={p.id!} />],
+  ['/companies/:id/scim-settings/:settingId', (p) => <ScimSettingDetail companyId={p.id!} settingId={p.settingId!} />],
+  ['/companies/:id/job-log', (p) => <JobLog companyId={p.id!} />],
+  ['/companies/:id/audit-log', (p) => <AuditLog companyId={p.id!} />],
+  ['/companies/:id/settings', (p) => <CompanySettings companyId={p.id!} />],
+  ['/companies/:id/api-keys', (p) => <ApiKeys companyId={p.id!} />],
+  ['/system-users', () => <SystemUsers />],
+  ['/account', () => <ChangePassword />],
+];
+
+const companyNav: [string, string][] = [
+  ['target-users', 'Target users'],
+  ['groups', 'Groups'],
+  ['custom-fields', 'Custom fields'],
+  ['import', 'Import CSV'],
+  ['scim-settings', 'SCIM settings'],
+  ['job-log', 'Job log'],
+  ['audit-log', 'Audit log'],
+  ['settings', 'Company settings'],
+  ['api-keys', 'API keys'],
+];
+
+const home = (user: SessionUser) => (user.role === 'operator' || !user.companyId ? '/companies' : `/companies/${user.companyId}/target-users`);
+
+function Shell(props: { state: SessionState; path: string; children: ComponentChildren }) {
+  const { user, companies } = props.state;
+  const companyId = /^\/companies\/([^/]+)/.exec(props.path)?.[1];
+  const section = /^\/companies\/[^/]+\/([^/]+)/.exec(props.path)?.[1] ?? 'target-users';
+  const link = (href: string, label: string, active: boolean) => (
+    <li>
+      <a href={href} aria-current={active ? 'page' : undefined}>
+        {label}
+      </a>
+    </li>
+  );
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <a class="brand" href={home(user)}>
+          Roster
+        </a>
+        {user.role === 'operator' && companies.length > 0 && (
+          <div class="switcher">
+            <label for="company-switcher">Company</label>
+            <select
+              id="company-switcher"
+              value={companyId ?? ''}
+              onChange={(e) => e.currentTarget.value && navigate(`/companies/${e.currentTarget.value}/${section}`)}
+            >
+              <option value="">All companies</option>
+              {companies.map((c) => (
+                <option value={c.id}>{c.name}</option>
+              ))}
+            </select>
+          </div>
+        )}
+        <div class="me">
+          <span>
+            {user.email} <span class="badge">{user.role}</span>
+          </span>
+          <a href="/account">Change password</a>
+          <button type="button" onClick={() => void props.state.signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <div class="layout">
+        <nav class="side" aria-label="Main">
+          <ul>
+            {user.role === 'operator' && link('/companies', 'Companies', props.path === '/companies')}
+            {companyId &&
+              companyNav.map(([slug, label]) => link(`/companies/${companyId}/${slug}`, label, section === slug))}
+            {user.role !== 'viewer' && link('/system-users', 'System users', props.path === '/system-users')}
+          </ul>
+        </nav>
+        <main id="main" tabIndex={-1}>
+          {props.children}
+        </main>
+      </div>
+    </>
+  );
+}
+
+function App() {
+  const location = useLocation();
+  const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
+  const [companies, setCompanies] = useState<Company[]>([]);
+  const [message, setMessage] = useState<string | undefined>();
+
+  const loadCompanies = () =>
+    api<{ items: Company[] }>('GET', '/companies').then(
+      (r) => setCompanies(r.items),
+      () => setCompanies([]),
+    );
+  const begin = (s: Session, next?: string) => {
+    setCsrfToken(s.csrfToken);
+    setUser(s.user);
+    setMessage(undefined);
+    void loadCompanies();
+    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : home(s.user), { replace: true });
+  };
+
+  useEffect(() => {
+    whenSessionEnds(() => {
+      setUser(null);
+      setCsrfToken('');
+      setMessage('Your session has ended. Sign in again to continue.');
+      const here = window.location.pathname + window.location.search;
+      navigate(`/sign-in?next=${encodeURIComponent(here)}`, { replace: true });
+    });
+    const open = location.path === '/sign-in' || location.path === '/accept-invitation';
+    api<Session>('GET', '/session', undefined, { expect401: true }).then(
+      (s) => {
+        setCsrfToken(s.csrfToken);
+        setUser(s.user);
+        void loadCompanies();
+        if (open || location.path === '/') navigate(home(s.user), { replace: true });
+      },
+      (e) => {
+        setUser(null);
+        if (!open) navigate(`/sign-in?next=${encodeURIComponent(location.path + window.location.search)}`, { replace: true });
+        if (e instanceof ApiError && e.status !== 401) setMessage(e.message);
+      },
+    );
+  }, []);
+
+  useEffect(() => {
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [location.path]);
+
+  if (user === undefined) return <p role="status">Loading…</p>;
+  if (location.path === '/accept-invitation') return <AcceptInvitation onSignedIn={(s) => begin(s)} />;
+  if (!user || location.path === '/sign-in')
+    return <SignIn message={message} onSignedIn={(s) => begin(s, location.search.get('next') ?? undefined)} />;
+
+  const state: SessionState = {
+    user,
+    companies,
+    reloadCompanies: () => void loadCompanies(),
+    signOut: async () => {
+      try {
+        await api('DELETE', '/session');
+      } finally {
+        setUser(null);
+        setCsrfToken('');
+        setMessage('You are signed out.');
+        navigate('/sign-in', { replace: true });
+      }
+    },
+  };
+  let screen: ComponentChildren = null;
+  for (const [pattern, view] of routes) {
+    const params = match(pattern, location.path);
+    if (params) {
+      screen = view(params);
+      break;
+    }
+  }
+  if (location.path === '/' || location.path === '') {
+    navigate(home(user), { replace: true });
+  }
+  return (
+    <SessionContext.Provider value={state}>
+      <Shell state={state} path={location.path}>
+        {screen ?? (
+          <>
+            <h1>Page not found</h1>
+            <Alert>There is no screen at {location.path}.</Alert>
+          </>
+        )}
+      </Shell>
+    </SessionContext.Provider>
+  );
+}
+
+document.addEventListener('click', onLinkClick);
+render(<App />, document.getElementById('app')!);
