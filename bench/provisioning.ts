@@ -3,6 +3,7 @@
 //      against a setting with no rules, in the same run, at each company size — server CPU per request;
 //   2. a rules change re-deriving N users: its rate, and SCIM GET latency while it runs;
 //   3. `target-user list` by group and by a custom field's value: the first page and one deep in the set.
+//   4. The admin API's target-users page (what the UI's table loads): unfiltered, in email order, searched.
 // `node --import tsx bench/provisioning.ts --store sqlite|postgres --sizes 1000,1000000 [--requests 2000] [--rederive 100000]`
 // Requests go through Fastify's inject (no sockets), so the CPU per request is the server's own work without
 // HTTP parsing: the ratio of the two settings is, if anything, overstated. Results: bench/RESULTS.md.
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { createApiKey } from '../src/auth/api-keys.ts';
 import { DEFAULT_BODY_LIMIT } from '../src/config.ts';
 import { CLI_ACTOR } from '../src/directory/audit.ts';
 import { createCompany } from '../src/directory/companies.ts';
@@ -87,9 +89,9 @@ async function seedDirectory(store: Store, companyId: string, settingId: string,
   const now = new Date().toISOString();
   await store.runWrite(async () => {
     await sql`INSERT INTO target_users (id, company_id, source_kind, scim_setting_id, scim_user_id, external_id, email, email_ci, email_domain,
-        first_name, last_name, department, title, phone, timezone, preferred_language, manager_value, manager_value_ci, manager_id, active, deleted_at, created_at, updated_at)
+        first_name, first_name_ci, last_name, last_name_ci, department, title, phone, timezone, preferred_language, manager_value, manager_value_ci, manager_id, active, deleted_at, created_at, updated_at)
       SELECT '00000000-seed-' || ${pad}, ${companyId}, 'scim', ${settingId}, NULL, NULL, 'seed.' || n || '@bench.example', 'seed.' || n || '@bench.example', 'bench.example',
-        'Seed', 'User', 'Sales', NULL, NULL, NULL, NULL, NULL, NULL, NULL, ${t}, NULL, ${now}, ${now}
+        'Seed', 'seed', 'User ' || n, 'user ' || n, 'Sales', NULL, NULL, NULL, NULL, NULL, NULL, NULL, ${t}, NULL, ${now}, ${now}
       FROM (${series}) AS seq`.execute(store.db);
     await sql`INSERT INTO target_user_fields (company_id, target_user_id, field_id, value, value_ci)
       SELECT ${companyId}, '00000000-seed-' || ${pad}, ${fieldId}, v, lower(v) FROM (SELECT n, CASE WHEN n % 10 = 0 THEN 'UK' ELSE 'France' END AS v FROM (${series}) AS seq) AS x`.execute(store.db);
@@ -163,6 +165,7 @@ async function main(): Promise<void> {
       COUNTRIES.slice(0, 4).map(async (name) => (await store.db.insertInto('target_groups').values({ id: `00000000-grp-${name}`, company_id: company.id, name: `Seed ${name}`, name_ci: `seed ${name.toLowerCase()}`, source: 'rule', scim_setting_id: full.setting.id, scim_group_id: null, deleted_at: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }).execute(), `00000000-grp-${name}`)),
     );
 
+    const { key: apiKey } = await createApiKey(store, { companyId: company.id, role: 'viewer', name: 'bench' }, CLI_ACTOR);
     let seeded = 0;
     for (const size of sizes) {
       if (size > seeded) {
@@ -193,6 +196,18 @@ async function main(): Promise<void> {
       row.listGroupDeepMs = await time(() => listTargetUsers(store, { companyId: company.id, group: 'Seed UK', limit: 100, after: deep }));
       row.listFieldFirstMs = await time(() => listTargetUsers(store, { companyId: company.id, field: 'Country / Region=UK', limit: 100 }));
       row.listFieldDeepMs = await time(() => listTargetUsers(store, { companyId: company.id, field: 'Country / Region=UK', limit: 100, after: deep }));
+      // 4. The admin UI's target-users screen: a page through the admin API (HTTP, an API key, JSON), first and deep.
+      const page = (query: string) =>
+        time(async () => {
+          const r = await app.inject({ method: 'GET', url: `/api/v1/companies/${company.id}/target-users?limit=100&${query}`, headers: { authorization: `Bearer ${apiKey}` } });
+          if (r.statusCode !== 200) throw new Error(`${query}: ${r.statusCode} ${r.body}`);
+        });
+      row.apiFirstMs = await page('');
+      row.apiDeepMs = await page(`cursor=${deep}`);
+      row.apiEmailFirstMs = await page('sort=email');
+      row.apiEmailDeepMs = await page(`sort=email&cursor=${deep}`);
+      row.apiSearchMs = await page('q=seed.99');
+      row.apiNameSearchMs = await page(`q=${encodeURIComponent(`Seed User ${Math.floor(size / 2)}`)}`);
       results.push(row);
       console.error(JSON.stringify(row));
     }

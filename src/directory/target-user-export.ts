@@ -3,6 +3,7 @@
 // page) and CRLF line ends. Streamed a page at a time by keyset, so a million users never sit in memory.
 import { stringify } from 'csv-stringify/sync';
 import { foldString } from '../scim/fold.ts';
+import { escapeCell } from './csv-cells.ts';
 import { customFieldsOf } from '../store/custom-fields.ts';
 import type { Store } from '../store/open.ts';
 import { listScimSettings } from '../store/scim-settings.ts';
@@ -13,7 +14,7 @@ import { targetUserFilter, type TargetUserQuery } from './target-users.ts';
 
 const PAGE = 1000;
 
-const line = (cells: readonly string[]) => stringify([cells], { record_delimiter: 'windows' });
+const line = (cells: readonly string[]) => stringify([cells.map(escapeCell)], { record_delimiter: 'windows' });
 
 /** The CSV of the users a TargetUserQuery selects (same filters as listTargetUsers, without limit/after),
  *  streamed page by page: header, then rows. */

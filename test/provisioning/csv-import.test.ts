@@ -2,6 +2,7 @@
 // it, the same rules as manual and SCIM users, a preview that writes nothing, the job worked to its end and
 // resumed after an interruption, and an export that imports back unchanged; on both stores.
 import assert from 'node:assert/strict';
+import { escapeCell, unescapeCell } from '../../src/directory/csv-cells.ts';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { CLI_ACTOR } from '../../src/directory/audit.ts';
 import { createCompany, updateCompanySettings } from '../../src/directory/companies.ts';
@@ -210,6 +211,38 @@ for (const kind of storeKinds()) {
       assert.doesNotMatch(filtered, /\r\nboss@acme.com,/);
       const ann = (await all()).find((u) => u.email === 'ann@acme.com');
       assert.equal(typeof ann?.manager === 'object' && ann.manager?.email, 'boss@acme.com');
+    });
+
+    it('an export writes cells a spreadsheet would run as formulas as text, and they import back as they were', async () => {
+      const names = ['=HYPERLINK("http://evil.example","x")', '+1 555', '-5', '@SUM(A1)', 'plain'];
+      const rows = names.map((n, i) => `f${i}@acme.com,"${n.replaceAll('"', '""')}",Lee`).join('\n');
+      await work((await queueImport(store, companyId, from(`${HEADER}\n${rows}\n`), CLI_ACTOR)).jobId);
+      let csv = '';
+      for await (const piece of exportTargetUsers(store, { companyId })) csv += piece;
+      for (const line of csv.split('\r\n').filter((l) => l.startsWith('f'))) assert.doesNotMatch(line.split(',')[1]!, /^"?[=+\-@]/, line);
+      const stored = new Map((await all()).map((u) => [u.email, u.firstName]));
+      names.forEach((n, i) => assert.equal(stored.get(`f${i}@acme.com`), n));
+      const p = await previewImport(store, companyId, from(csv));
+      assert.equal(p.unchanged, names.length, JSON.stringify(p.problems));
+    });
+
+    it('escapes exactly the cells a spreadsheet would run, and takes exactly one apostrophe off them', () => {
+      // [stored value, as exported]
+      const cases: [string, string][] = [
+        ['=1+2', "'=1+2"],
+        ['+44 20', "'+44 20"],
+        ['-5', "'-5"],
+        ['@cmd', "'@cmd"],
+        ['\t=x', "'\t=x"],
+        ["'=x", "''=x"],
+        ["'plain", "'plain"],
+        ['a=b', 'a=b'],
+        ['', ''],
+      ];
+      for (const [value, exported] of cases) {
+        assert.equal(escapeCell(value), exported, JSON.stringify(value));
+        assert.equal(unescapeCell(exported), value, JSON.stringify(exported));
+      }
     });
   });
 }

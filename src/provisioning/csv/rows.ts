@@ -3,6 +3,7 @@
 // unchanged, skipped (a SCIM setting owns the user) or failed. The preview and the job share this; only
 // what a create or update does differs (count it, or write it).
 import { isDeliverable } from '../../directory/target-users.ts';
+import { unescapeCell } from '../../directory/csv-cells.ts';
 import { AdminError } from '../../directory/errors.ts';
 import { foldString } from '../../scim/fold.ts';
 import type { CompanyWithUsage } from '../../store/companies.ts';
@@ -55,7 +56,7 @@ const BOOLEANS: ReadonlyMap<string, boolean> = new Map([['true', true], ['false'
 function inputOf(columns: readonly (Column | null)[], values: readonly string[]): ManualUserInput {
   const input: ManualUserInput = {};
   columns.forEach((c, i) => {
-    const cell = values[i] ?? '';
+    const cell = unescapeCell(values[i] ?? '');
     if (!c) return;
     if (c.kind === 'custom') (input.customFields ??= {})[c.def.name] = cell.trim() ? cell : null;
     else if (c.kind === 'active') {
@@ -77,7 +78,7 @@ export function emailKey(cell: string | undefined): string | undefined {
 
 /** Reads a record's cells and checks its address, then whether an earlier row had it (remembering it). */
 export function prepareRow(ctx: ImportContext, emailIndex: number, record: CsvRecord, seen: SeenEmails): PreparedRow {
-  const cell = record.values[emailIndex]?.trim() ?? '';
+  const cell = unescapeCell(record.values[emailIndex] ?? '').trim();
   const base = { row: record.row, email: cell || null };
   if (record.values.length > ctx.columns.length && record.values.slice(ctx.columns.length).some((v) => v.trim())) {
     return { ...base, failure: { message: `The row has ${record.values.length} fields but the header names ${ctx.columns.length} columns (is a delimiter inside a field that is not quoted?)` } };
