@@ -55,7 +55,9 @@ export async function pageTargetUsers(store: Store, f: TargetUserFilter): Promis
         return w.and([w(column, '>=', from), w(column, '<', to)]);
       };
       const alternatives = [starts('u.email_ci', text), starts('u.first_name_ci', text), starts('u.last_name_ci', text)];
-      if (rest) alternatives.push(w.and([w('u.first_name_ci', '=', foldString(text.slice(0, space))), starts('u.last_name_ci', rest)]));
+      // "first last": the last-name range, with the first name checked on its rows; `|| ''` keeps the planner
+      // off the first-name index, where a common first name would be thousands of rows.
+      if (rest) alternatives.push(w.and([starts('u.last_name_ci', rest), w(sql`u.first_name_ci || ''`, '=', foldString(text.slice(0, space)))]));
       return w.or(alternatives);
     });
   }
@@ -67,9 +69,14 @@ export async function pageTargetUsers(store: Store, f: TargetUserFilter): Promis
     // Keyset on (email_ci, id): the index target_users_email walked from the last row of the previous page.
     if (f.afterId !== undefined && f.afterEmail !== undefined) {
       const [email, id] = [f.afterEmail, f.afterId];
-      q = q.where((w) => w.or([w('u.email_ci', past, email), w.and([w('u.email_ci', '=', email), w('u.id', past, id)])]));
+      // A row-value comparison, which both databases walk as one index range (the OR form of the same
+      // condition reads the index from its start: 114 ms a page at 1M users).
+      q = q.where(sql<boolean>`(u.email_ci, u.id) ${sql.raw(past)} (${email}, ${id})`);
     }
-    q = q.orderBy('u.email_ci', direction).orderBy('u.id', direction);
+    // A search sorts what its index ranges found: ordered by the column itself, the planner would rather walk
+    // the company's whole email index for the order's sake, hoping to meet 100 matches early (a rare name:
+    // every user read, 475 ms at 1M). `|| ''` sorts the same but cannot come from an index.
+    q = f.search ? q.orderBy(sql`u.email_ci || ''`, direction).orderBy('u.id', direction) : q.orderBy('u.email_ci', direction).orderBy('u.id', direction);
   } else {
     if (f.afterId !== undefined) q = q.where(sql.ref(byId), past, f.afterId);
     q = q.orderBy(sql.ref(byId), direction);
