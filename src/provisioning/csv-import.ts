@@ -183,6 +183,10 @@ function writingWriter(tx: Store, ctx: ImportContext, at: string): RowWriter {
   };
 }
 
+/** What every job-log row of an import holds: no setting or IdP, the job as its resource. */
+const importEntry = (job: ClaimedJob, at: string) =>
+  ({ id: newId(), companyId: job.companyId, settingId: null, at, idp: null, operation: CSV_IMPORT, resourceType: null, resourceId: job.id, status: null }) as const;
+
 /** Job-log rows: one per failed or skipped row, one per created or updated user linked to it. */
 async function logRows(tx: Store, job: ClaimedJob, done: readonly RowDone[], at: string): Promise<void> {
   for (const r of done) {
@@ -190,19 +194,11 @@ async function logRows(tx: Store, job: ClaimedJob, done: readonly RowDone[], at:
     const ok = r.outcome === 'created' || r.outcome === 'updated';
     const what = r.outcome === 'created' ? `Row ${r.row}: created target user ${r.email}.` : r.outcome === 'updated' ? `Row ${r.row}: updated target user ${r.email}.` : `Row ${r.row}: ${r.outcome}.`;
     await appendJobLog(tx, {
-      id: newId(),
-      companyId: job.companyId,
-      settingId: null,
-      at,
-      idp: null,
-      operation: CSV_IMPORT,
-      resourceType: null,
-      resourceId: job.id,
+      ...importEntry(job, at),
       userName: r.email,
       userEmailCi: r.email ? (emailKey(r.email) ?? null) : null,
       targetUserId: r.targetUserId ?? null,
       outcome: r.outcome === 'failed' ? 'failure' : ok && !r.warning ? 'success' : 'warning',
-      status: null,
       detail: [what, r.field && !ok ? `${r.field}:` : null, r.message].filter(Boolean).join(' '),
     });
   }
@@ -211,19 +207,11 @@ async function logRows(tx: Store, job: ClaimedJob, done: readonly RowDone[], at:
 async function finish(tx: Store, job: ClaimedJob, p: Progress, at: string): Promise<void> {
   const rows = p.created + p.updated + p.unchanged + p.skipped + p.failed;
   await appendJobLog(tx, {
-    id: newId(),
-    companyId: job.companyId,
-    settingId: null,
-    at,
-    idp: null,
-    operation: CSV_IMPORT,
-    resourceType: null,
-    resourceId: job.id,
+    ...importEntry(job, at),
     userName: null,
     userEmailCi: null,
     targetUserId: null,
     outcome: p.failed || p.skipped ? 'warning' : 'success',
-    status: null,
     detail: `Imported ${rows} rows from a CSV file: ${p.created} created, ${p.updated} updated, ${p.unchanged} unchanged, ${p.skipped} skipped, ${p.failed} failed${p.failed || p.skipped ? ' (see their rows)' : ''}.`,
   });
   await finishJob(tx, job.id, { status: 'done', error: null, now: at });
