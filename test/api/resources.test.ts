@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type TestServer } from '../support/app.ts';
-import { signedIn, withApiKey, type ApiClient } from '../support/api.ts';
+import { anonymous, PASSWORD, sessionCookie, signedIn, withApiKey, type ApiClient } from '../support/api.ts';
 import { storeKinds } from '../support/stores.ts';
 import { address, createUser } from '../support/scim.ts';
 import { workPendingJobs } from '../../src/provisioning/rederive.ts';
@@ -228,6 +228,28 @@ for (const kind of storeKinds()) {
       assert.equal((await admin.call('POST', '/api/v1/system-users', { email: address('boss'), role: 'operator' })).status, 403);
       const list = await admin.call('GET', '/api/v1/system-users');
       assert.ok(list.body.items.every((u: { companyId: string }) => u.companyId === s.companyId));
+    });
+
+    it('accepts an invitation link, changes the password, and ends a deleted user’s session, all through the API', async () => {
+      const email = address('invited');
+      const invited = await admin.call('POST', '/api/v1/system-users', { email, role: 'viewer' });
+      const token = new URL(invited.body.invitationUrl).hash.replace('#token=', '');
+      const accepted = await anonymous(s, 'POST', '/api/v1/invitations/accept', { token, password: PASSWORD });
+      assert.equal(accepted.status, 200, accepted.raw);
+      assert.equal(accepted.body.user.email, email);
+      const again = await anonymous(s, 'POST', '/api/v1/invitations/accept', { token, password: PASSWORD });
+      assert.equal(again.status, 400);
+      const cookie = sessionCookie(accepted);
+      const headers = { cookie, 'x-csrf-token': accepted.body.csrfToken };
+      const newPassword = 'another long passphrase';
+      const wrong = await anonymous(s, 'POST', '/api/v1/session/password', { currentPassword: 'not it at all', newPassword }, headers);
+      assert.equal(wrong.status, 400);
+      assert.ok(wrong.body.error.fields?.currentPassword, wrong.raw);
+      assert.equal((await anonymous(s, 'POST', '/api/v1/session/password', { currentPassword: PASSWORD, newPassword }, headers)).status, 204);
+      assert.equal((await anonymous(s, 'POST', '/api/v1/session', { email, password: PASSWORD })).status, 401);
+      assert.equal((await anonymous(s, 'POST', '/api/v1/session', { email, password: newPassword })).status, 200);
+      assert.equal((await admin.call('DELETE', `/api/v1/system-users/${invited.body.user.id}`)).status, 204);
+      assert.equal((await anonymous(s, 'GET', '/api/v1/session', undefined, { cookie })).status, 401);
     });
 
     it('updates company settings and shows the licence usage', async () => {

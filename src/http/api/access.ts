@@ -6,7 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { apiKeyPrincipal } from '../../auth/api-keys.ts';
-import { actorName, type Principal } from '../../auth/principal.ts';
+import { actorOf as principalActor, type Principal } from '../../auth/principal.ts';
 import { SESSION_COOKIE, sessionOf, type ClientInfo } from '../../auth/sessions.ts';
 import type { Actor } from '../../directory/audit.ts';
 import type { Store } from '../../store/open.ts';
@@ -62,7 +62,7 @@ export function principalOf(request: FastifyRequest): Principal {
 
 /** The audit log's actor for a change this request makes. */
 export function actorOf(request: FastifyRequest): Actor {
-  return { actor: actorName(principalOf(request)), ...clientOf(request) };
+  return principalActor(principalOf(request), clientOf(request));
 }
 
 /** A company-scoped caller asking for another company is told it does not exist. */

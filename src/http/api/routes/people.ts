@@ -6,6 +6,7 @@ import { createSystemUser, deleteSystemUser, getSystemUser, listSystemUsers } fr
 import type { Role } from '../../../auth/principal.ts';
 import { companyJson, createCompany, listCompanies, requireCompany, updateCompanySettings } from '../../../directory/companies.ts';
 import type { Store } from '../../../store/open.ts';
+import { scimBaseUrl } from '../../scim/auth.ts';
 import { actorOf, principalOf, requireCompanyAccess, requireOperator, requireWriter } from '../access.ts';
 import { ApiError } from '../errors.ts';
 import { CompanyItemParams, CompanyParams, Described, Empty, ERROR_RESPONSES, Id, Nullable } from '../schemas.ts';
@@ -111,10 +112,9 @@ export async function peopleRoutes(app: FastifyInstance, { store, publicUrl }: P
         body.companyId = p.companyId;
       }
       const created = await createSystemUser(store, body, actorOf(request));
-      const origin = publicUrl ?? `${request.protocol}://${request.host}`;
       return reply.code(201).send({
         user: created.user,
-        invitationUrl: `${origin}/accept-invitation#token=${created.invitationToken}`,
+        invitationUrl: `${scimBaseUrl(request, publicUrl, '')}/accept-invitation#token=${created.invitationToken}`,
         invitationExpiresAt: created.invitationExpiresAt,
       });
     },

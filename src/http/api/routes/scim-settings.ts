@@ -11,13 +11,14 @@ import {
   listCompanyScimSettings,
   MAX_RATE_LIMIT,
   MAX_SETTING_NAME,
-  requireScimSetting,
   revokeScimToken,
   rotateScimToken,
   setScimRateLimit,
   settingJson,
 } from '../../../provisioning/scim-settings.ts';
 import type { Store } from '../../../store/open.ts';
+import { findScimSetting } from '../../../store/scim-settings.ts';
+import { scimBaseUrl } from '../../scim/auth.ts';
 import { actorOf, inCompany } from '../access.ts';
 import { CompanyItemParams, CompanyParams, Described, Empty, ERROR_RESPONSES, Nullable } from '../schemas.ts';
 
@@ -48,8 +49,8 @@ const mappingTexts = (m: RulesBody['mappings']) => m?.map((x) => `${x.field}=${x
 const POSITION = /position (\d+)/;
 
 export async function scimSettingRoutes(app: FastifyInstance, { store, publicUrl }: { store: Store; publicUrl: string | undefined }): Promise<void> {
-  const scimUrl = (request: FastifyRequest) => `${publicUrl ?? `${request.protocol}://${request.host}`}/scim/v2`;
-  const own = async (companyId: string, id: string) => inCompany(await requireScimSetting(store, id).catch(() => undefined), companyId, 'SCIM setting');
+  const scimUrl = (request: FastifyRequest) => scimBaseUrl(request, publicUrl, '/scim/v2');
+  const own = async (companyId: string, id: string) => inCompany(await findScimSetting(store, id), companyId, 'SCIM setting');
 
   app.get(
     '/scim-settings',
@@ -126,14 +127,13 @@ export async function scimSettingRoutes(app: FastifyInstance, { store, publicUrl
     },
     async (request) => {
       const { companyId, id } = request.params as { companyId: string; id: string };
-      await own(companyId, id);
       const { mappings, rateLimit, ...rest } = request.body as RulesBody;
       const change: SettingChange = { ...rest, ...(mappings !== undefined ? { mappings: mappingTexts(mappings) } : {}) };
       const actor = actorOf(request);
-      let jobId: string | null = null;
-      if (Object.keys(change).length) jobId = (await updateScimSetting(store, id, change, actor)).jobId;
-      const setting = rateLimit !== undefined ? await setScimRateLimit(store, id, rateLimit, actor) : await requireScimSetting(store, id);
-      return { setting: settingJson(scimUrl(request), setting), jobId };
+      let result = { setting: await own(companyId, id), jobId: null as string | null };
+      if (Object.keys(change).length) result = await updateScimSetting(store, id, change, actor);
+      if (rateLimit !== undefined) result.setting = await setScimRateLimit(store, id, rateLimit, actor);
+      return { setting: settingJson(scimUrl(request), result.setting), jobId: result.jobId };
     },
   );
   app.delete('/scim-settings/:id', { schema: { tags: ['scim settings'], summary: 'Delete a setting; its users stay, as users created by hand', params: CompanyItemParams, response: { 204: Empty, ...ERROR_RESPONSES } } }, async (request, reply) => {
