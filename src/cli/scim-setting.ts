@@ -177,7 +177,7 @@ const setting = program.command('scim-setting').description('SCIM settings: the 
     return [
       `${s.name} (${s.id})${s.revokedAt ? `, revoked ${s.revokedAt}` : ''}`,
       `Last request: ${s.lastRequestAt ?? 'never'}${s.identityProvider ? ` from ${s.identityProvider}` : ''}`,
-      `Last 24 hours (since ${s.last24Hours.since}): ${s.last24Hours.succeeded} succeeded, ${s.last24Hours.failed} failed`,
+      `Last 24 hours (since ${s.last24Hours.since}): ${s.last24Hours.succeeded} succeeded${s.last24Hours.warned ? ` (${s.last24Hours.warned} with a warning)` : ''}, ${s.last24Hours.failed} failed`,
       `Last error: ${e ? `${e.at} ${e.method} ${e.path} → ${e.status}${e.scimType ? ` ${e.scimType}` : ''}${e.detail ? `: ${e.detail}` : ''}` : 'none'}`,
     ].join('\n');
   }

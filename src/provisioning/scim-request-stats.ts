@@ -1,6 +1,6 @@
-// Request statistics per SCIM setting, for `roster scim-setting status`: when the IdP last called, which IdP
-// it was, how many requests succeeded and failed over the last 24 hours, and the last error. Not the job log
-// (every provisioning request with its details): that is a table of its own, later.
+// Request statistics per SCIM setting, for `roster scim-setting status` and the setting's activity chart: when
+// the IdP last called, which IdP it was, how many requests succeeded (of them, how many with a warning in the
+// job log) and failed per hour, and the last error. The job log (every write with its details) is its own table.
 //
 // Writing them per request made every SCIM GET a write transaction (~14 % of a GET's CPU on SQLite, and a
 // second commit per create; bench/RESULTS.md). So each process counts in memory and flushes once a
@@ -16,6 +16,7 @@ import {
   readScimRequestHours,
   readScimSettingActivity,
   recordScimSettingError,
+  type RequestCounts,
   type ScimRequestError,
 } from '../store/scim-request-stats.ts';
 
@@ -37,6 +38,8 @@ export interface ScimRequestOutcome {
   url: string;
   userAgent: string | undefined;
   status: number;
+  /** Whether the request succeeded with a warning in the job log (a value dropped, a rule's note). */
+  warned?: boolean;
   /** The SCIM error the response carried, when it was one. */
   error?: { scimType: string | undefined; detail: string } | undefined;
 }
@@ -49,7 +52,7 @@ const hourOf = (at: Date): string => new Date(Math.floor(at.getTime() / HOUR_MS)
 /** What one setting's requests since the last flush add up to. */
 interface Pending {
   /** Per hourly bucket. */
-  counts: Map<string, { succeeded: number; failed: number }>;
+  counts: Map<string, RequestCounts>;
   seen: { at: string; userAgent: string | null };
   error: ScimRequestError | undefined;
 }
@@ -88,7 +91,8 @@ export class ScimRequestRecorder {
           path: clip(r.url.split('?')[0] ?? '', MAX_PATH),
         }
       : undefined;
-    this.merge(r.settingId, { counts: new Map([[hourOf(r.at), { succeeded: failed ? 0 : 1, failed: failed ? 1 : 0 }]]), seen: { at, userAgent }, error });
+    const counts = { succeeded: failed ? 0 : 1, warned: !failed && r.warned ? 1 : 0, failed: failed ? 1 : 0 };
+    this.merge(r.settingId, { counts: new Map([[hourOf(r.at), counts]]), seen: { at, userAgent }, error });
   }
 
   /** Writes what was recorded so far. Flushes run one at a time. */
@@ -110,8 +114,8 @@ export class ScimRequestRecorder {
       return;
     }
     for (const [hour, c] of add.counts) {
-      const bucket = into.counts.get(hour) ?? { succeeded: 0, failed: 0 };
-      into.counts.set(hour, { succeeded: bucket.succeeded + c.succeeded, failed: bucket.failed + c.failed });
+      const bucket = into.counts.get(hour) ?? { succeeded: 0, warned: 0, failed: 0 };
+      into.counts.set(hour, { succeeded: bucket.succeeded + c.succeeded, warned: bucket.warned + c.warned, failed: bucket.failed + c.failed });
     }
     if (add.seen.at >= into.seen.at) into.seen = add.seen;
     if (add.error && (!into.error || add.error.at >= into.error.at)) into.error = add.error;
@@ -136,7 +140,7 @@ async function writePending(store: Store, settingId: string, p: Pending): Promis
   await markScimSettingSeen(store, settingId, p.seen.at, p.seen.userAgent);
   if (p.error) await recordScimSettingError(store, settingId, p.error);
   for (const [hour, c] of p.counts) {
-    const opened = await countScimRequests(store, settingId, hour, c.succeeded, c.failed);
+    const opened = await countScimRequests(store, settingId, hour, c);
     // The first requests of an hour for this setting: drop what no status reads any more.
     if (opened) await pruneScimRequestStats(store, settingId, hourOf(new Date(Date.parse(hour) - RETENTION_HOURS * HOUR_MS)));
   }
@@ -165,7 +169,8 @@ export interface ScimSettingStatus {
   lastRequestAt: string | null;
   identityProvider: string | null;
   userAgent: string | null;
-  last24Hours: { since: string; succeeded: number; failed: number };
+  /** `warned` counts the requests of `succeeded` that left a warning in the job log. */
+  last24Hours: { since: string; succeeded: number; warned: number; failed: number };
   lastError: { at: string; status: number; scimType: string | null; detail: string | null; method: string; path: string } | null;
 }
 
@@ -185,18 +190,18 @@ export async function scimSettingStatus(store: Store, id: string, now = new Date
     lastRequestAt: activity.lastSeenAt,
     identityProvider: identityProviderOf(activity.lastUserAgent),
     userAgent: activity.lastUserAgent,
-    last24Hours: { since, succeeded: activity.succeeded, failed: activity.failed },
+    last24Hours: { since, succeeded: activity.succeeded, warned: activity.warned, failed: activity.failed },
     lastError: activity.lastError,
   };
 }
 
 /** Requests per hour over the last `days` days (at most the 8 kept), every hour present, oldest first. */
-export async function scimSettingHourly(store: Store, id: string, days = 7, now = new Date()): Promise<{ hour: string; succeeded: number; failed: number }[]> {
+export async function scimSettingHourly(store: Store, id: string, days = 7, now = new Date()): Promise<({ hour: string } & RequestCounts)[]> {
   const hours = Math.min(days, RETENTION_HOURS / 24) * 24;
   const first = Date.parse(hourOf(now)) - (hours - 1) * HOUR_MS;
   const counted = new Map((await readScimRequestHours(store, id, new Date(first).toISOString())).map((b) => [b.hour, b]));
   return Array.from({ length: hours }, (_, i) => {
     const hour = new Date(first + i * HOUR_MS).toISOString();
-    return counted.get(hour) ?? { hour, succeeded: 0, failed: 0 };
+    return counted.get(hour) ?? { hour, succeeded: 0, warned: 0, failed: 0 };
   });
 }

@@ -15,6 +15,7 @@ import * as m004 from './migrations/004_provisioning.ts';
 import * as m005 from './migrations/005_admin_access.ts';
 import * as m006 from './migrations/006_job_inputs.ts';
 import * as m007 from './migrations/007_target_user_search.ts';
+import * as m008 from './migrations/008_warned_requests.ts';
 import { seedSqlitePlannerStats } from './planner-stats.ts';
 import { ImmediateSqliteDialect, SERVER_LOCK_WAIT, sqliteWriter, type LockWait } from './sqlite-writer.ts';
 
@@ -69,6 +70,7 @@ const migrations: Record<string, (d: StoreDialect) => Migration> = {
   '005_admin_access': (d) => ({ up: (db) => m005.up(db, d) }),
   '006_job_inputs': (d) => ({ up: (db) => m006.up(db, d) }),
   '007_target_user_search': (d) => ({ up: (db) => m007.up(db, d) }),
+  '008_warned_requests': (d) => ({ up: (db) => m008.up(db, d) }),
 };
 
 export interface OpenOptions {

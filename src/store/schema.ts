@@ -64,6 +64,8 @@ export interface ScimRequestStatsTable {
   scim_setting_id: string;
   hour: string;
   succeeded: number;
+  /** 008: of `succeeded`, those whose job-log row is a warning. */
+  warned: Generated<number>;
   failed: number;
 }
 

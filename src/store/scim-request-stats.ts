@@ -22,6 +22,14 @@ export interface ScimSettingActivity {
   lastUserAgent: string | null;
   lastError: ScimRequestError | null;
   succeeded: number;
+  warned: number;
+  failed: number;
+}
+
+export interface RequestCounts {
+  succeeded: number;
+  /** Of `succeeded`, the requests whose job-log row is a warning. */
+  warned: number;
   failed: number;
 }
 
@@ -30,19 +38,20 @@ export interface ScimSettingActivity {
  * SQLite and PostgreSQL, atomic across instances). True when this opened the bucket, so the caller knows
  * when to prune old ones.
  */
-export async function countScimRequests(store: Store, settingId: string, hour: string, succeeded: number, failed: number): Promise<boolean> {
+export async function countScimRequests(store: Store, settingId: string, hour: string, c: RequestCounts): Promise<boolean> {
   const row = await store.db
     .insertInto('scim_request_stats')
-    .values({ scim_setting_id: settingId, hour, succeeded, failed })
+    .values({ scim_setting_id: settingId, hour, succeeded: c.succeeded, warned: c.warned, failed: c.failed })
     .onConflict((oc) =>
       oc.columns(['scim_setting_id', 'hour']).doUpdateSet((eb) => ({
         succeeded: eb('scim_request_stats.succeeded', '+', eb.ref('excluded.succeeded')),
+        warned: eb('scim_request_stats.warned', '+', eb.ref('excluded.warned')),
         failed: eb('scim_request_stats.failed', '+', eb.ref('excluded.failed')),
       })),
     )
     .returning((eb) => eb('succeeded', '+', eb.ref('failed')).as('total'))
     .executeTakeFirst();
-  return Number(row?.total ?? 0) === succeeded + failed;
+  return Number(row?.total ?? 0) === c.succeeded + c.failed;
 }
 
 /** Drops the setting's buckets older than `before` (an index range on the primary key). */
@@ -103,6 +112,9 @@ export async function readScimSettingActivity(store: Store, settingId: string, s
         .select((b) => b.fn.sum<number | string | null>('succeeded').as('s'))
         .as('succeeded'),
       buckets(eb)
+        .select((b) => b.fn.sum<number | string | null>('warned').as('w'))
+        .as('warned'),
+      buckets(eb)
         .select((b) => b.fn.sum<number | string | null>('failed').as('f'))
         .as('failed'),
     ])
@@ -128,18 +140,19 @@ export async function readScimSettingActivity(store: Store, settingId: string, s
           },
     // pg returns SUM(integer) as a bigint string.
     succeeded: Number(row.succeeded ?? 0),
+    warned: Number(row.warned ?? 0),
     failed: Number(row.failed ?? 0),
   };
 }
 
 /** A setting's hourly request counts from `sinceHour` on, oldest first; hours without requests are absent. */
-export async function readScimRequestHours(store: Store, settingId: string, sinceHour: string): Promise<{ hour: string; succeeded: number; failed: number }[]> {
+export async function readScimRequestHours(store: Store, settingId: string, sinceHour: string): Promise<({ hour: string } & RequestCounts)[]> {
   const rows = await store.db
     .selectFrom('scim_request_stats')
-    .select(['hour', 'succeeded', 'failed'])
+    .select(['hour', 'succeeded', 'warned', 'failed'])
     .where('scim_setting_id', '=', settingId)
     .where('hour', '>=', sinceHour)
     .orderBy('hour')
     .execute();
-  return rows.map((r) => ({ hour: r.hour, succeeded: Number(r.succeeded), failed: Number(r.failed) }));
+  return rows.map((r) => ({ hour: r.hour, succeeded: Number(r.succeeded), warned: Number(r.warned), failed: Number(r.failed) }));
 }

@@ -49,7 +49,7 @@ describe('roster scim-setting status', () => {
     assert.match(status.lastRequestAt, ISO);
     assert.equal(status.identityProvider, 'Okta');
     assert.equal(status.userAgent, 'Okta SCIM Client 1.0.0');
-    assert.deepEqual(Object.keys(status.last24Hours), ['since', 'succeeded', 'failed']);
+    assert.deepEqual(Object.keys(status.last24Hours), ['since', 'succeeded', 'warned', 'failed']);
     assert.match(status.last24Hours.since, /^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$/);
     assert.equal(status.last24Hours.succeeded, 2);
     assert.equal(status.last24Hours.failed, 1, 'the 401 is not counted');

@@ -2,9 +2,11 @@
 // hourly success/failure counters, the last request and its User-Agent, and the last error. On every store.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ScimRequestRecorder, identityProviderOf, scimSettingStatus, type ScimRequestOutcome, type ScimSettingStatus } from '../../src/provisioning/scim-request-stats.ts';
+import { ScimRequestRecorder, identityProviderOf, scimSettingHourly, scimSettingStatus, type ScimRequestOutcome, type ScimSettingStatus } from '../../src/provisioning/scim-request-stats.ts';
 import type { Store } from '../../src/store/open.ts';
 import { AdminError } from '../../src/directory/errors.ts';
+import { CLI_ACTOR } from '../../src/directory/audit.ts';
+import { updateCompanySettings } from '../../src/directory/companies.ts';
 import { startServer, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
 import { USER_URN, address } from '../support/scim.ts';
@@ -60,7 +62,7 @@ for (const kind of storeKinds()) {
         lastRequestAt: null,
         identityProvider: null,
         userAgent: null,
-        last24Hours: { since: '2026-11-28T11:00:00.000Z', succeeded: 0, failed: 0 },
+        last24Hours: { since: '2026-11-28T11:00:00.000Z', succeeded: 0, warned: 0, failed: 0 },
         lastError: null,
       });
     });
@@ -88,6 +90,22 @@ for (const kind of storeKinds()) {
         method: 'GET',
         path: '/scim/v2/Users',
       });
+    });
+
+    it('counts a write that left a warning in the job log as succeeded with a warning, hour by hour', async () => {
+      const other = await s.otherTenant();
+      await updateCompanySettings(s.store, other.companyId, { allowedDomains: ['acme.com'] }, CLI_ACTOR);
+      const as = { authorization: `Bearer ${other.token}` };
+      const user = (email: string) => ({ schemas: [USER_URN], userName: email, emails: [{ primary: true, type: 'work', value: email }] });
+      // Outside the allowed domains: provisioned, with a warning in the job log; inside: a plain success; a read is neither.
+      assert.equal((await s.scim('POST', '/scim/v2/Users', user('warned@elsewhere.org'), as)).status, 201);
+      assert.equal((await s.scim('POST', '/scim/v2/Users', user('plain@acme.com'), as)).status, 201);
+      assert.equal((await s.scim('GET', '/scim/v2/Users', undefined, as)).status, 200);
+      const now = await settled(other.settingId, 3);
+      assert.deepEqual([now.last24Hours.succeeded, now.last24Hours.warned, now.last24Hours.failed], [3, 1, 0]);
+      const hourly = await scimSettingHourly(s.store, other.settingId, 1, clock);
+      assert.equal(hourly.length, 24);
+      assert.deepEqual(hourly.at(-1), { hour: '2026-11-29T10:00:00.000Z', succeeded: 3, warned: 1, failed: 0 });
     });
 
     it('does not count 401s, nor another company’s requests', async () => {
@@ -123,7 +141,7 @@ for (const kind of storeKinds()) {
       assert.equal(later.last24Hours.succeeded, before.last24Hours.succeeded);
       at(3_600_000);
       const dayAfter = await status();
-      assert.deepEqual(dayAfter.last24Hours, { since: '2026-11-29T11:00:00.000Z', succeeded: 0, failed: 0 });
+      assert.deepEqual(dayAfter.last24Hours, { since: '2026-11-29T11:00:00.000Z', succeeded: 0, warned: 0, failed: 0 });
       assert.equal(dayAfter.lastRequestAt, before.lastRequestAt);
       assert.deepEqual(dayAfter.lastError, before.lastError);
       // A new request lands in a new bucket (and drops buckets past the retention, which reads never see).
@@ -178,7 +196,7 @@ for (const kind of storeKinds()) {
       await a.close();
       await b.close();
       const now = await scimSettingStatus(s.store, settingId, new Date('2026-11-29T10:30:00.000Z'));
-      assert.deepEqual(now.last24Hours, { since: '2026-11-28T11:00:00.000Z', succeeded: 2, failed: 2 });
+      assert.deepEqual(now.last24Hours, { since: '2026-11-28T11:00:00.000Z', succeeded: 2, warned: 0, failed: 2 });
       assert.equal(now.lastRequestAt, '2026-11-29T10:00:05.000Z');
       assert.equal(now.identityProvider, 'Microsoft Entra ID');
       assert.deepEqual(now.lastError, { at: '2026-11-29T10:00:05.000Z', status: 404, scimType: null, detail: 'failed with 404', method: 'GET', path: '/scim/v2/Users' });

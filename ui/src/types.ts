@@ -107,8 +107,9 @@ export interface ScimStatus {
   identityProvider: string | null;
   userAgent?: string | null;
   lastError: { at: string; status: number; scimType?: string | null; detail?: string | null; method?: string; path?: string } | null;
-  last24Hours?: { since: string; succeeded: number; failed: number };
-  hourly?: { hour: string; succeeded: number; warned?: number; failed: number }[];
+  last24Hours?: { since: string; succeeded: number; warned: number; failed: number };
+  /** `warned` is the part of `succeeded` that left a warning in the job log. */
+  hourly?: { hour: string; succeeded: number; warned: number; failed: number }[];
 }
 
 export interface Job {

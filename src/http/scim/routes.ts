@@ -92,6 +92,7 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRouteOptions
         url: request.originalUrl,
         userAgent: request.headers['user-agent'],
         status: reply.statusCode,
+        warned: context.warned === true,
         error: error && { scimType: error.scimType, detail: error.detail },
       });
     });

@@ -15,6 +15,8 @@ export interface ScimContext {
   userAgent?: string;
   /** The request id that 5xx details and log lines carry. */
   requestId?: string;
+  /** Set once a write of this request logs a warning, so the setting's activity counts the request as warned. */
+  warned?: boolean;
 }
 
 /**

@@ -37,6 +37,7 @@ function entry(ctx: ScimContext, subject: JobSubject, fields: Pick<JobLogEntry, 
 const STATUS: Record<JobSubject['operation'], number> = { create: 201, replace: 200, patch: 200, delete: 204 };
 
 export async function logWrite(tx: Store, ctx: ScimContext, subject: JobSubject, note: JobNote): Promise<void> {
+  if (note.outcome === 'warning') ctx.warned = true;
   await appendJobLog(
     tx,
     entry(ctx, { ...subject, name: note.userName ?? subject.name }, {

@@ -12,19 +12,20 @@ import { ConnectInstructions, TokenOnce } from './ScimWizard.tsx';
 
 type Hour = NonNullable<ScimStatus['hourly']>[number];
 
-/** Requests per hour, stacked succeeded / warned / failed, as inline SVG; the table below says the same in text. */
+/** Requests per hour, stacked succeeded without warning / with a warning / failed, as inline SVG; the table
+ *  below says the same in text. `warned` is a part of `succeeded`. */
 function ActivityChart({ hourly }: { hourly: Hour[] }) {
   const width = 720;
   const height = 160;
-  const max = Math.max(1, ...hourly.map((h) => h.succeeded + (h.warned ?? 0) + h.failed));
+  const max = Math.max(1, ...hourly.map((h) => h.succeeded + h.failed));
   const bar = width / Math.max(1, hourly.length);
   const y = (n: number) => (n / max) * (height - 20);
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Requests per hour over the last 7 days, at most ${max} in an hour`}>
         {hourly.map((h, i) => {
-          const ok = y(h.succeeded);
-          const warn = y(h.warned ?? 0);
+          const ok = y(h.succeeded - h.warned);
+          const warn = y(h.warned);
           const bad = y(h.failed);
           const x = i * bar;
           return (
@@ -66,7 +67,7 @@ export function ScimSettingDetail({ companyId, settingId }: { companyId: string;
   if (!data.data) return <Loading error={data.error} loading={data.loading} />;
   const { setting, status } = data.data;
   const hourly = status.hourly ?? [];
-  const busyHours = hourly.filter((h) => h.succeeded + (h.warned ?? 0) + h.failed > 0);
+  const busyHours = hourly.filter((h) => h.succeeded + h.failed > 0);
   const writable = canWrite(user) && !setting.revokedAt;
   return (
     <>
@@ -122,7 +123,7 @@ export function ScimSettingDetail({ companyId, settingId }: { companyId: string;
           <dd>{formatTime(status.lastRequestAt)}</dd>
           <dt>Last 24 hours</dt>
           <dd>
-            {status.last24Hours ? `${status.last24Hours.succeeded} succeeded, ${status.last24Hours.failed} failed` : '—'}
+            {status.last24Hours ? `${status.last24Hours.succeeded} succeeded${status.last24Hours.warned ? ` (${status.last24Hours.warned} with a warning)` : ''}, ${status.last24Hours.failed} failed` : '—'}
           </dd>
           <dt>Last error</dt>
           <dd>
@@ -146,8 +147,8 @@ export function ScimSettingDetail({ companyId, settingId }: { companyId: string;
                 <thead>
                   <tr>
                     <th scope="col">Hour</th>
-                    <th scope="col">Succeeded</th>
-                    <th scope="col">Warning</th>
+                    <th scope="col">Succeeded without warning</th>
+                    <th scope="col">Succeeded with a warning</th>
                     <th scope="col">Failed</th>
                   </tr>
                 </thead>
@@ -155,8 +156,8 @@ export function ScimSettingDetail({ companyId, settingId }: { companyId: string;
                   {busyHours.map((h) => (
                     <tr>
                       <td>{formatTime(h.hour)}</td>
-                      <td>{h.succeeded}</td>
-                      <td>{h.warned ?? 0}</td>
+                      <td>{h.succeeded - h.warned}</td>
+                      <td>{h.warned}</td>
                       <td>{h.failed}</td>
                     </tr>
                   ))}

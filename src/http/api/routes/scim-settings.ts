@@ -155,7 +155,7 @@ export async function scimSettingRoutes(app: FastifyInstance, { store, publicUrl
   });
   app.get(
     '/scim-settings/:id/status',
-    { schema: { tags: ['scim settings'], summary: 'Activity: the identity provider seen, the last error, requests per hour over 7 days', params: CompanyItemParams, response: { 200: Described('Status with hourly: [{hour, succeeded, failed}]'), ...ERROR_RESPONSES } } },
+    { schema: { tags: ['scim settings'], summary: 'Activity: the identity provider seen, the last error, requests per hour over 7 days', params: CompanyItemParams, response: { 200: Described('Status with hourly: [{hour, succeeded, warned, failed}]; warned is the part of succeeded that left a warning in the job log'), ...ERROR_RESPONSES } } },
     async (request) => {
       const { companyId, id } = request.params as { companyId: string; id: string };
       await own(companyId, id);
