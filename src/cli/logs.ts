@@ -1,6 +1,7 @@
 // `roster job-log`, `roster audit-log` and `roster job show`: what the SCIM traffic did, what admins changed,
 // and how a long-running job is getting on. The checks live in directory/logs.ts; this file parses and prints.
 import type { Command } from 'commander';
+import { AdminError } from '../directory/errors.ts';
 import { listAuditLog, listJobLog, requireJob, type AuditJson } from '../directory/logs.ts';
 import { pageSize, type JobLogJson } from '../directory/target-users.ts';
 import type { JobRow } from '../store/job-queue.ts';
@@ -33,9 +34,10 @@ export function registerLogCommands(program: Command): void {
     .option('--outcome <outcome>', 'success, warning or failure')
     .option('--user <email>', "only rows about the target user with this email (ignoring case)")
     .option('--since <iso>', 'only rows at or after this ISO 8601 date or time')
+    .option('--until <iso>', 'only rows before this ISO 8601 date or time')
     .option('--limit <n>', PAGE_HELP, wholeNumber)
     .option('--after <cursor>', AFTER_HELP)
-    .action((o: { company: string; setting?: string; outcome?: string; user?: string; since?: string; limit?: number; after?: string }) =>
+    .action((o: { company: string; setting?: string; outcome?: string; user?: string; since?: string; until?: string; limit?: number; after?: string }) =>
       run(async (store) => {
         const rows = await listJobLog(store, { ...o, companyId: o.company, settingId: o.setting });
         return { json: rows, text: pageText(rows, o.limit, jobLogLine, 'No job-log rows') };
@@ -44,12 +46,14 @@ export function registerLogCommands(program: Command): void {
   program
     .command('audit-log')
     .description("What admins changed in the company's configuration, newest first")
-    .requiredOption('--company <id>', 'company id')
+    .option('--company <id>', 'company id')
+    .option('--system', "instead of a company's: the changes that belong to no company (operators, their API keys, sign-ins of unknown emails)")
     .option('--limit <n>', PAGE_HELP, wholeNumber)
     .option('--after <cursor>', AFTER_HELP)
-    .action((o: { company: string; limit?: number; after?: string }) =>
+    .action((o: { company?: string; system?: boolean; limit?: number; after?: string }) =>
       run(async (store) => {
-        const rows = await listAuditLog(store, { ...o, companyId: o.company });
+        if ((o.company === undefined) === !o.system) throw new AdminError('invalid', 'audit-log needs either --company <id> or --system');
+        const rows = await listAuditLog(store, { ...o, companyId: o.company ?? null });
         return { json: rows, text: pageText(rows, o.limit, auditLine, 'No audit-log rows') };
       }),
     );

@@ -22,6 +22,8 @@ export interface JobLogQuery {
   user?: string;
   /** ISO 8601: rows at or after this moment. */
   since?: string;
+  /** ISO 8601: rows before this moment. */
+  until?: string;
   limit?: number;
   /** The id of the last row of the previous page: older rows follow. */
   after?: string;
@@ -36,10 +38,11 @@ function cursor(after: string | undefined): { beforeId?: string } {
 // A date, optionally with a time and zone: what an admin types (2026-01-31, 2026-01-31T09:00:00Z).
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
-function sinceId(since: string | undefined): string | undefined {
-  if (since === undefined) return undefined;
-  const at = ISO_8601.test(since.trim()) ? new Date(since.trim()) : undefined;
-  if (!at || Number.isNaN(at.getTime())) throw new AdminError('invalid', `--since expects an ISO 8601 date or time such as 2026-01-31 or 2026-01-31T09:00:00Z, got "${since}"`);
+/** The smallest id made at the moment `value` names (ids are time-ordered), for a range of the log. */
+function momentId(flag: 'since' | 'until', value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const at = ISO_8601.test(value.trim()) ? new Date(value.trim()) : undefined;
+  if (!at || Number.isNaN(at.getTime())) throw new AdminError('invalid', `--${flag} expects an ISO 8601 date or time such as 2026-01-31 or 2026-01-31T09:00:00Z, got "${value}"`);
   return idAtTime(at);
 }
 
@@ -53,8 +56,11 @@ function outcome(value: string | undefined): JobOutcome | undefined {
 export async function listJobLog(store: Store, q: JobLogQuery): Promise<JobLogJson[]> {
   const limit = pageSize(q.limit);
   const wanted = outcome(q.outcome);
-  const from = sinceId(q.since);
-  const page = cursor(q.after);
+  const from = momentId('since', q.since);
+  const to = momentId('until', q.until);
+  const { beforeId: after } = cursor(q.after);
+  // Both bounds are "older than this id": the tighter one applies.
+  const beforeId = after === undefined ? to : to === undefined || after < to ? after : to;
   const company = await requireCompany(store, q.companyId);
   if (q.settingId !== undefined) {
     // An unknown setting is a typo, not an empty log.
@@ -63,7 +69,7 @@ export async function listJobLog(store: Store, q: JobLogQuery): Promise<JobLogJs
   }
   const rows = await pageJobLog(
     store,
-    { companyId: company.id, limit, settingId: q.settingId, outcome: wanted, userEmailCi: q.user === undefined ? undefined : foldString(q.user.trim()), ...page },
+    { companyId: company.id, limit, settingId: q.settingId, outcome: wanted, userEmailCi: q.user === undefined ? undefined : foldString(q.user.trim()), ...(beforeId !== undefined ? { beforeId } : {}) },
     from,
   );
   return rows.map(jobLogJson);
@@ -82,11 +88,13 @@ export interface AuditJson {
   newValue: unknown;
 }
 
-export async function listAuditLog(store: Store, q: { companyId: string; limit?: number; after?: string }): Promise<AuditJson[]> {
+/** A company's audit log, or with `companyId: null` the changes that belong to no company: operators' system
+ *  users and API keys, and sign-ins of emails no system user has. */
+export async function listAuditLog(store: Store, q: { companyId: string | null; limit?: number; after?: string }): Promise<AuditJson[]> {
   const limit = pageSize(q.limit);
   const page = cursor(q.after);
-  const company = await requireCompany(store, q.companyId);
-  const rows = await pageAuditLog(store, { companyId: company.id, limit, ...page });
+  const companyId = q.companyId === null ? null : (await requireCompany(store, q.companyId)).id;
+  const rows = await pageAuditLog(store, { companyId, limit, ...page });
   return rows.map((r) => ({ id: r.id, at: r.at, actor: r.actor, ip: r.ip, userAgent: r.userAgent, entity: r.entity, entityId: r.entityId, operation: r.operation, oldValue: r.oldValue, newValue: r.newValue }));
 }
 

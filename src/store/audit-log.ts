@@ -39,7 +39,8 @@ export async function appendAudit(store: Store, e: AuditEntry): Promise<void> {
 }
 
 export interface AuditPage {
-  companyId: string;
+  /** null: the rows of no company (operators' system users and API keys, sign-ins of unknown emails). */
+  companyId: string | null;
   /** The id of the last row of the previous page: older rows follow. */
   beforeId?: string;
   limit: number;
@@ -47,7 +48,7 @@ export interface AuditPage {
 
 /** Newest first, one page: ids are time-ordered, so each page is one range of audit_log_company read backwards. */
 export async function pageAuditLog(store: Store, p: AuditPage): Promise<AuditEntry[]> {
-  let q = store.db.selectFrom('audit_log').selectAll().where('company_id', '=', p.companyId);
+  let q = store.db.selectFrom('audit_log').selectAll().where('company_id', p.companyId === null ? 'is' : '=', p.companyId);
   if (p.beforeId !== undefined) q = q.where('id', '<', p.beforeId);
   const rows = await q.orderBy('id', 'desc').limit(p.limit).execute();
   return rows.map((r) => ({

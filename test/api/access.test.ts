@@ -137,6 +137,25 @@ for (const kind of storeKinds()) {
       assert.deepEqual(wrong.body, unknown.body);
     });
 
+    it('shows operators, and only them, the audit log of changes that belong to no company', async () => {
+      const tried = `stranger-${Date.now()}@roster.test`;
+      assert.equal((await anonymous(s, 'POST', '/api/v1/session', { email: tried, password: 'a guess at a password' }, { 'user-agent': 'Guesser/2.0' })).status, 401);
+      const log = await callers.operator!.call('GET', '/api/v1/audit-log?limit=50');
+      assert.equal(log.status, 200, JSON.stringify(log.body));
+      const failure = log.body.items.find((e: { newValue: { email?: string } | null }) => e.newValue?.email === tried);
+      assert.deepEqual([failure?.entity, failure?.operation, failure?.actor, failure?.userAgent], ['sign-in', 'fail', 'anonymous', 'Guesser/2.0']);
+      // The operators created for this test are system users of no company.
+      assert.ok(log.body.items.some((e: { entity: string; operation: string }) => e.entity === 'system-user' && e.operation === 'create'));
+      // Nothing of a company is in it: the company's rows are in its own log.
+      const company = await callers.operator!.call('GET', `/api/v1/companies/${s.companyId}/audit-log?limit=100`);
+      const theirs = new Set(company.body.items.map((e: { id: string }) => e.id));
+      assert.ok(log.body.items.every((e: { id: string }) => !theirs.has(e.id)));
+      for (const who of ['admin', 'viewer', 'admin API key']) {
+        const refused = await callers[who]!.call('GET', '/api/v1/audit-log');
+        assert.deepEqual([refused.status, refused.body.error.code], [403, 'forbidden'], who);
+      }
+    });
+
     it('locks an email out after repeated failures, with Retry-After', async () => {
       const c = await signedIn(s, 'admin');
       let last;

@@ -203,6 +203,12 @@ for (const kind of storeKinds()) {
       assert.ok(log.body.items.length > 0);
       const bad = await admin.call('GET', `${base}/job-log?outcome=maybe`);
       assert.equal(bad.status, 400);
+      const ids = async (q: string) => (await admin.call('GET', `${base}/job-log?limit=10${q}`)).body.items.map((e: { id: string }) => e.id);
+      assert.deepEqual(await ids('&until=2000-01-01'), []);
+      assert.deepEqual(await ids(`&until=${encodeURIComponent('2100-01-01T00:00:00Z')}`), await ids(''));
+      const badUntil = await admin.call('GET', `${base}/job-log?until=someday`);
+      assert.deepEqual([badUntil.status, badUntil.body.error.code], [400, 'invalid']);
+      assert.match(badUntil.body.error.message, /until expects an ISO 8601 date or time/);
     });
 
     it('creates API keys shown once, lists them without the secret, and revokes them', async () => {

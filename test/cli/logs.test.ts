@@ -124,6 +124,17 @@ for (const kind of sharedDatabaseKinds()) {
       assert.deepEqual(ok(await cli('job-log', '--company', s.companyId, '--since', '2000-01-01', '--json')).length, ROWS);
     });
 
+    it('job-log --until keeps the rows before that moment, and with --since a window that pages with --after', async () => {
+      const ids = async (...flags: string[]) => ok(await cli('job-log', '--company', s.companyId, ...flags, '--json')).map((r: any) => r.id);
+      assert.deepEqual(await ids('--until', s.rows[5]!.at), newestFirst(s.rows.slice(0, 5)));
+      assert.deepEqual(await ids('--until', '2000-01-01'), []);
+      const window = newestFirst(s.rows.slice(3, 12));
+      assert.deepEqual(await ids('--since', s.rows[3]!.at, '--until', s.rows[12]!.at), window);
+      // The cursor and --until both bound the page from above: the tighter one wins, in either order.
+      assert.deepEqual(await ids('--since', s.rows[3]!.at, '--until', s.rows[12]!.at, '--after', window[2]!), window.slice(3));
+      assert.deepEqual(await ids('--until', s.rows[12]!.at, '--after', s.rows[15]!.id), newestFirst(s.rows.slice(0, 12)));
+    });
+
     it('job-log pages with --limit and --after until the log is exhausted, never showing a row twice', async () => {
       const seen: string[] = [];
       let after: string | undefined;
@@ -156,6 +167,7 @@ for (const kind of sharedDatabaseKinds()) {
       failed(await cli('job-log', '--company', c, '--outcome', 'error', '--json'), 2, /--outcome must be one of success, warning, failure, got "error"/);
       failed(await cli('job-log', '--company', c, '--since', 'yesterday', '--json'), 2, /--since expects an ISO 8601 date or time .*"yesterday"/);
       failed(await cli('job-log', '--company', c, '--since', '2026-13-45', '--json'), 2, /--since expects an ISO 8601/);
+      failed(await cli('job-log', '--company', c, '--until', 'tomorrow', '--json'), 2, /--until expects an ISO 8601 date or time .*"tomorrow"/);
       failed(await cli('job-log', '--company', c, '--limit', '0', '--json'), 2, /--limit must be from 1 to 1000, got 0/);
       failed(await cli('job-log', '--company', c, '--limit', '1001', '--json'), 2, /--limit must be from 1 to 1000, got 1001/);
       failed(await cli('job-log', '--company', c, '--limit', 'ten', '--json'), 2, /--limit/);
@@ -203,6 +215,16 @@ for (const kind of sharedDatabaseKinds()) {
       assert.deepEqual([...first, ...rest], all);
       failed(await cli('audit-log', '--company', 'nope', '--json'), 3, /No company with id nope/);
       failed(await cli('audit-log', '--company', s.companyId, '--limit', '5000', '--json'), 2, /--limit must be from 1 to 1000/);
+    });
+
+    it('audit-log --system lists the changes of no company, such as an operator created; it needs --company or --system, not both', async () => {
+      ok(await cli('system-user', 'create', '--email', 'ops@roster.test', '--role', 'operator', '--json'));
+      const rows = ok(await cli('audit-log', '--system', '--json'));
+      assert.deepEqual(rows.map((r: any) => `${r.entity} ${r.operation} ${r.newValue?.email}`), ['system-user create ops@roster.test']);
+      const companies = new Set(ok(await cli('audit-log', '--company', s.companyId, '--json')).map((r: any) => r.id));
+      assert.ok(!companies.has(rows[0].id));
+      failed(await cli('audit-log', '--json'), 2, /either --company <id> or --system/);
+      failed(await cli('audit-log', '--system', '--company', s.companyId, '--json'), 2, /either --company <id> or --system/);
     });
 
     it("job show --json reports a job's kind, status and progress; an unknown id exits 3", async () => {

@@ -43,6 +43,7 @@ const routes: [string, Screen][] = [
   ['/companies/:id/settings', (p) => <CompanySettings companyId={p.id!} />],
   ['/companies/:id/api-keys', (p) => <ApiKeys companyId={p.id!} />],
   ['/system-users', () => <SystemUsers />],
+  ['/audit-log', () => <AuditLog companyId={null} />],
   ['/account', () => <ChangePassword />],
 ];
 
@@ -112,6 +113,7 @@ function Shell(props: { state: SessionState; path: string; children: ComponentCh
             {companyId &&
               companyNav.map(([slug, label]) => link(`/companies/${companyId}/${slug}`, label, section === slug))}
             {user.role !== 'viewer' && link('/system-users', 'System users', props.path === '/system-users')}
+            {user.role === 'operator' && link('/audit-log', 'System audit log', props.path === '/audit-log')}
           </ul>
         </nav>
         <main id="main" tabIndex={-1}>

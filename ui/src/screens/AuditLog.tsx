@@ -1,4 +1,5 @@
-// Company > Audit Log: every admin change with its actor, IP and user agent, old and new values side by side.
+// Company > Audit Log: every admin change with its actor, IP and user agent, old and new values side by side;
+// for operators, the same of the changes that belong to no company (operators, their keys, unknown sign-ins).
 import { api, companyPath, query, type Page } from '../api.ts';
 import { Loading, Pager, formatTime, useCursorPages, useLoad } from '../components.tsx';
 import type { AuditEntry } from '../types.ts';
@@ -6,12 +7,14 @@ import type { AuditEntry } from '../types.ts';
 const json = (v: unknown) => (v === null || v === undefined ? '—' : JSON.stringify(v, null, 2));
 const actorName = (a: AuditEntry['actor']) => (typeof a === 'string' ? a : (a.email ?? a.name ?? a.kind ?? a.id ?? '—'));
 
-export function AuditLog({ companyId }: { companyId: string }) {
-  const pages = useCursorPages(companyId);
-  const list = useLoad(() => api<Page<AuditEntry>>('GET', companyPath(companyId, `/audit-log${query({ limit: 50, cursor: pages.cursor })}`)), [companyId, pages.cursor]);
+export function AuditLog({ companyId }: { companyId: string | null }) {
+  const pages = useCursorPages(companyId ?? '');
+  const path = `/audit-log${query({ limit: 50, cursor: pages.cursor })}`;
+  const list = useLoad(() => api<Page<AuditEntry>>('GET', companyId === null ? path : companyPath(companyId, path)), [companyId, pages.cursor]);
   return (
     <>
-      <h1>Audit log</h1>
+      <h1>{companyId === null ? 'System audit log' : 'Audit log'}</h1>
+      {companyId === null && <p>Changes that belong to no company: operators, their API keys, and sign-ins of unknown emails.</p>}
       <Loading error={list.error} loading={list.loading && !list.data} />
       <div class="table-wrap" tabIndex={0} role="region" aria-label="Table, scrolls sideways">
         <table class="audit">

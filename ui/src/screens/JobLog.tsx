@@ -7,13 +7,14 @@ import { JobLogTable } from './JobLogTable.tsx';
 
 export function JobLog({ companyId }: { companyId: string }) {
   const { search } = useLocation();
-  const filters = { setting: search.get('setting') ?? '', outcome: search.get('outcome') ?? '', user: search.get('user') ?? '', since: search.get('since') ?? '' };
+  const filters = { setting: search.get('setting') ?? '', outcome: search.get('outcome') ?? '', user: search.get('user') ?? '', since: search.get('since') ?? '', until: search.get('until') ?? '' };
   const key = JSON.stringify([companyId, filters]);
   const pages = useCursorPages(key);
   const settings = useLoad(() => api<{ items: ScimSetting[] }>('GET', companyPath(companyId, '/scim-settings')), [companyId]);
-  const since = filters.since ? new Date(filters.since).toISOString() : '';
+  // The inputs hold the admin's local time; the API is given the moment in UTC.
+  const moment = (local: string) => (local ? new Date(local).toISOString() : '');
   const list = useLoad(
-    () => api<Page<JobLogEntry>>('GET', companyPath(companyId, `/job-log${query({ ...filters, since, limit: 100, cursor: pages.cursor })}`)),
+    () => api<Page<JobLogEntry>>('GET', companyPath(companyId, `/job-log${query({ ...filters, since: moment(filters.since), until: moment(filters.until), limit: 100, cursor: pages.cursor })}`)),
     [key, pages.cursor],
   );
   const names = new Map(settings.data?.items.map((s) => [s.id, s.name]));
@@ -46,6 +47,10 @@ export function JobLog({ companyId }: { companyId: string }) {
         <div class="field">
           <label for="jl-since">Since</label>
           <input id="jl-since" type="datetime-local" value={filters.since} onChange={(e) => setQueryParam('since', e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for="jl-until">Until</label>
+          <input id="jl-until" type="datetime-local" value={filters.until} onChange={(e) => setQueryParam('until', e.currentTarget.value)} />
         </div>
       </form>
       <Loading error={list.error} loading={list.loading && !list.data} />

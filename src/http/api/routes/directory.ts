@@ -220,7 +220,8 @@ export async function directoryRoutes(app: FastifyInstance, { store }: { store: 
             setting: Type.Optional(Type.String({ maxLength: 64, description: 'A SCIM setting id' })),
             outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('warning'), Type.Literal('failure')])),
             user: Type.Optional(Type.String({ maxLength: 320, description: "A target user's email" })),
-            since: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 date or time' })),
+            since: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 date or time: rows at or after it' })),
+            until: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 date or time: rows before it' })),
             limit: Type.Optional(Limit),
             cursor: Type.Optional(Cursor),
           },
@@ -231,7 +232,7 @@ export async function directoryRoutes(app: FastifyInstance, { store }: { store: 
     },
     async (request) => {
       const { companyId } = request.params as { companyId: string };
-      const { setting, cursor, ...q } = request.query as { setting?: string; outcome?: string; user?: string; since?: string; limit?: number; cursor?: string };
+      const { setting, cursor, ...q } = request.query as { setting?: string; outcome?: string; user?: string; since?: string; until?: string; limit?: number; cursor?: string };
       const items = await listJobLog(store, { companyId, ...q, ...(setting !== undefined ? { settingId: setting } : {}), ...(cursor !== undefined ? { after: cursor } : {}) });
       return { items, nextCursor: nextCursor(items, q.limit, (e) => e.id) };
     },

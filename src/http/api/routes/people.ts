@@ -5,11 +5,12 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../../auth/api-keys.
 import { createSystemUser, deleteSystemUser, getSystemUser, listSystemUsers } from '../../../auth/system-users.ts';
 import type { Role } from '../../../auth/principal.ts';
 import { companyJson, createCompany, listCompanies, requireCompany, updateCompanySettings } from '../../../directory/companies.ts';
+import { listAuditLog } from '../../../directory/logs.ts';
 import type { Store } from '../../../store/open.ts';
 import { scimBaseUrl } from '../../scim/auth.ts';
 import { actorOf, principalOf, requireCompanyAccess, requireOperator, requireWriter } from '../access.ts';
 import { ApiError } from '../errors.ts';
-import { CompanyItemParams, CompanyParams, Described, Empty, ERROR_RESPONSES, Id, Nullable } from '../schemas.ts';
+import { CompanyItemParams, CompanyParams, Described, Empty, ERROR_RESPONSES, Id, Nullable, Page, PageQuery, nextCursor } from '../schemas.ts';
 
 export interface PeopleOptions {
   store: Store;
@@ -69,6 +70,24 @@ export async function peopleRoutes(app: FastifyInstance, { store, publicUrl }: P
       requireCompanyAccess(request, companyId);
       requireWriter(request);
       return companyJson(await updateCompanySettings(store, companyId, request.body as object, actorOf(request)));
+    },
+  );
+
+  app.get(
+    '/audit-log',
+    {
+      schema: {
+        tags: ['logs'],
+        summary: "Operators: the audit log of changes that belong to no company (operators' system users and API keys, sign-ins of unknown emails), newest first",
+        querystring: PageQuery,
+        response: { 200: Page('An audit entry'), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      requireOperator(request);
+      const { limit, cursor } = request.query as { limit?: number; cursor?: string };
+      const items = await listAuditLog(store, { companyId: null, ...(limit !== undefined ? { limit } : {}), ...(cursor !== undefined ? { after: cursor } : {}) });
+      return { items, nextCursor: nextCursor(items, limit, (e) => e.id) };
     },
   );
 
