@@ -7,9 +7,11 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Role } from '../../src/auth/principal.ts';
 import { acceptInvitation, createSystemUser } from '../../src/auth/system-users.ts';
 import { CLI_ACTOR } from '../../src/directory/audit.ts';
 import { startJobWorker } from '../../src/provisioning/rederive.ts';
+import type { Store } from '../../src/store/open.ts';
 import { startServer, type TestServer } from '../support/app.ts';
 import { storeKinds } from '../support/stores.ts';
 
@@ -24,7 +26,16 @@ export interface BrowserRig {
   browser: Browser;
   page: Page;
   email: string;
+  /** Another browser window with cookies of its own: a second person signed in beside the operator. */
+  newPage(): Promise<Page>;
   close(): Promise<void>;
+}
+
+/** A system user who has accepted their invitation with PASSWORD, as `roster system-user create` and the
+ *  link it prints would leave them. */
+export async function addSystemUser(store: Store, email: string, role: Role, companyId?: string) {
+  const { invitationToken } = await createSystemUser(store, { email, role, companyId: companyId ?? null }, CLI_ACTOR);
+  await acceptInvitation(store, invitationToken, PASSWORD, { ip: null, userAgent: null });
 }
 
 export async function startRig(): Promise<BrowserRig> {
@@ -37,23 +48,26 @@ export async function startRig(): Promise<BrowserRig> {
   // The worker main.ts runs, polling often: imports and re-derivations finish within the test.
   const jobs = startJobWorker(server.store, (e) => console.error(e), 100);
   const email = 'operator@roster.test';
-  const { invitationToken } = await createSystemUser(server.store, { email, role: 'operator' }, CLI_ACTOR);
-  await acceptInvitation(server.store, invitationToken, PASSWORD, { ip: null, userAgent: null });
+  await addSystemUser(server.store, email, 'operator');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  // bypassCSP: axe-core is injected as an inline script, which the UI's Content-Security-Policy forbids.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  const newPage = async () => {
+    // bypassCSP: axe-core is injected as an inline script, which the UI's Content-Security-Policy forbids.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    return page;
+  };
   return {
     server,
     baseUrl,
     browser,
-    page,
+    page: await newPage(),
     email,
+    newPage,
     async close() {
       await browser.close();
       await jobs.stop();
@@ -62,14 +76,18 @@ export async function startRig(): Promise<BrowserRig> {
   };
 }
 
-export async function signIn(rig: BrowserRig) {
-  const { page } = rig;
-  await page.goto(`${rig.baseUrl}/companies`);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Email').fill(rig.email);
-  await page.getByLabel('Password').fill(PASSWORD);
+/** Signs in through the sign-in screen (the rig's operator unless told whom) and waits for their home screen. */
+export async function signIn(rig: BrowserRig, page = rig.page, email = rig.email, password = PASSWORD) {
+  await page.goto(`${rig.baseUrl}/sign-in`);
+  await submitSignIn(page, email, password);
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/** Fills and sends the sign-in form on the screen as it is. */
+export async function submitSignIn(page: Page, email: string, password: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Companies' }).waitFor();
 }
 
 /** Fails on any serious or critical axe-core finding on the page as it is now. */

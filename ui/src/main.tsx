@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, setCsrfToken, whenSessionEnds } from './api.ts';
 import { Alert } from './components.tsx';
 import { match, navigate, onLinkClick, useLocation } from './router.ts';
-import { SessionContext, type SessionState } from './session.tsx';
+import { SessionContext, canWrite, type SessionState } from './session.tsx';
 import type { Company, Session, SessionUser } from './types.ts';
 import { AcceptInvitation, ChangePassword, SignIn } from './screens/SignIn.tsx';
 import { Companies } from './screens/Companies.tsx';
@@ -25,24 +25,27 @@ import { ApiKeys } from './screens/ApiKeys.tsx';
 import { SystemUsers } from './screens/SystemUsers.tsx';
 
 type Screen = (params: Record<string, string>) => ComponentChildren;
+/** `writers`: a screen that only changes things (or lists what the API shows writers alone): a viewer is
+ *  neither offered it nor shown it. */
+type Route = [pattern: string, screen: Screen, access?: 'writers'];
 
 /** Company-scoped screens, in the navigation's order where they have a nav entry. */
-const routes: [string, Screen][] = [
+const routes: Route[] = [
   ['/companies', () => <Companies />],
   ['/companies/:id/target-users', (p) => <TargetUsers companyId={p.id!} />],
   ['/companies/:id/target-users/:userId', (p) => <TargetUserDetail companyId={p.id!} userId={p.userId!} />],
   ['/companies/:id/custom-fields', (p) => <CustomFields companyId={p.id!} />],
   ['/companies/:id/groups', (p) => <Groups companyId={p.id!} />],
   ['/companies/:id/groups/:groupId', (p) => <GroupDetail companyId={p.id!} groupId={p.groupId!} />],
-  ['/companies/:id/import', (p) => <Import companyId={p.id!} />],
+  ['/companies/:id/import', (p) => <Import companyId={p.id!} />, 'writers'],
   ['/companies/:id/scim-settings', (p) => <ScimSettings companyId={p.id!} />],
-  ['/companies/:id/scim-settings/new', (p) => <ScimWizard companyId={p.id!} />],
+  ['/companies/:id/scim-settings/new', (p) => <ScimWizard companyId={p.id!} />, 'writers'],
   ['/companies/:id/scim-settings/:settingId', (p) => <ScimSettingDetail companyId={p.id!} settingId={p.settingId!} />],
   ['/companies/:id/job-log', (p) => <JobLog companyId={p.id!} />],
   ['/companies/:id/audit-log', (p) => <AuditLog companyId={p.id!} />],
   ['/companies/:id/settings', (p) => <CompanySettings companyId={p.id!} />],
-  ['/companies/:id/api-keys', (p) => <ApiKeys companyId={p.id!} />],
-  ['/system-users', () => <SystemUsers />],
+  ['/companies/:id/api-keys', (p) => <ApiKeys companyId={p.id!} />, 'writers'],
+  ['/system-users', () => <SystemUsers />, 'writers'],
   ['/audit-log', () => <AuditLog companyId={null} />],
   ['/account', () => <ChangePassword />],
 ];
@@ -59,12 +62,25 @@ const companyNav: [string, string][] = [
   ['api-keys', 'API keys'],
 ];
 
+function routeOf(path: string): { screen: Screen; params: Record<string, string>; writers: boolean } | undefined {
+  for (const [pattern, screen, access] of routes) {
+    const params = match(pattern, path);
+    if (params) return { screen, params, writers: access === 'writers' };
+  }
+  return undefined;
+}
+
+/** Whether the user may open the screen at a path: a viewer's navigation leaves out what they cannot use. */
+const mayOpen = (user: SessionUser, path: string) => canWrite(user) || !routeOf(path)?.writers;
+
 const home = (user: SessionUser) => (user.role === 'operator' || !user.companyId ? '/companies' : `/companies/${user.companyId}/target-users`);
 
 function Shell(props: { state: SessionState; path: string; children: ComponentChildren }) {
   const { user, companies } = props.state;
-  const companyId = /^\/companies\/([^/]+)/.exec(props.path)?.[1];
-  const section = /^\/companies\/[^/]+\/([^/]+)/.exec(props.path)?.[1] ?? 'target-users';
+  // Off a company's screens (change password, system users) an admin's or viewer's navigation still shows
+  // their company's screens.
+  const companyId = /^\/companies\/([^/]+)/.exec(props.path)?.[1] ?? user.companyId ?? undefined;
+  const section = /^\/companies\/[^/]+\/([^/]+)/.exec(props.path)?.[1];
   const link = (href: string, label: string, active: boolean) => (
     <li>
       <a href={href} aria-current={active ? 'page' : undefined}>
@@ -87,7 +103,7 @@ function Shell(props: { state: SessionState; path: string; children: ComponentCh
             <select
               id="company-switcher"
               value={companyId ?? ''}
-              onChange={(e) => e.currentTarget.value && navigate(`/companies/${e.currentTarget.value}/${section}`)}
+              onChange={(e) => e.currentTarget.value && navigate(`/companies/${e.currentTarget.value}/${section ?? 'target-users'}`)}
             >
               <option value="">All companies</option>
               {companies.map((c) => (
@@ -111,8 +127,10 @@ function Shell(props: { state: SessionState; path: string; children: ComponentCh
           <ul>
             {user.role === 'operator' && link('/companies', 'Companies', props.path === '/companies')}
             {companyId &&
-              companyNav.map(([slug, label]) => link(`/companies/${companyId}/${slug}`, label, section === slug))}
-            {user.role !== 'viewer' && link('/system-users', 'System users', props.path === '/system-users')}
+              companyNav
+                .filter(([slug]) => mayOpen(user, `/companies/${companyId}/${slug}`))
+                .map(([slug, label]) => link(`/companies/${companyId}/${slug}`, label, section === slug))}
+            {mayOpen(user, '/system-users') && link('/system-users', 'System users', props.path === '/system-users')}
             {user.role === 'operator' && link('/audit-log', 'System audit log', props.path === '/audit-log')}
           </ul>
         </nav>
@@ -191,24 +209,24 @@ function App() {
       }
     },
   };
-  let screen: ComponentChildren = null;
-  for (const [pattern, view] of routes) {
-    const params = match(pattern, location.path);
-    if (params) {
-      screen = view(params);
-      break;
-    }
-  }
+  const route = routeOf(location.path);
   if (location.path === '/' || location.path === '') {
     navigate(home(user), { replace: true });
   }
   return (
     <SessionContext.Provider value={state}>
       <Shell state={state} path={location.path}>
-        {screen ?? (
+        {!route ? (
           <>
             <h1>Page not found</h1>
             <Alert>There is no screen at {location.path}.</Alert>
+          </>
+        ) : canWrite(user) || !route.writers ? (
+          route.screen(route.params)
+        ) : (
+          <>
+            <h1>Nothing to change here</h1>
+            <Alert kind="info">You can read this company but not change it: your role is viewer. Ask an admin to make this change.</Alert>
           </>
         )}
       </Shell>

@@ -41,7 +41,8 @@ export interface TargetUser {
   manager: { id: string; email: string } | string | null;
   customFields: Record<string, unknown>;
   groups: string[];
-  source: { kind?: string; settingId: string; settingName: string } | null;
+  /** Who manages the user: a SCIM setting (`scim`, read-only here) or an admin (by hand, CSV or the API). */
+  source: { kind: 'scim' | 'csv' | 'api' | 'manual'; settingId: string | null; settingName: string | null };
   deliverable?: boolean;
   externalId?: string | null;
   createdAt?: string;

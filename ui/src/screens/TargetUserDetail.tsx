@@ -7,6 +7,7 @@ import { navigate } from '../router.ts';
 import { canWrite, useSession } from '../session.tsx';
 import type { CustomField, JobLogEntry, TargetUser } from '../types.ts';
 import { JobLogTable } from './JobLogTable.tsx';
+import { owningSetting } from './TargetUsers.tsx';
 import { UserForm } from './UserForm.tsx';
 
 export function TargetUserDetail({ companyId, userId }: { companyId: string; userId: string }) {
@@ -23,6 +24,7 @@ export function TargetUserDetail({ companyId, userId }: { companyId: string; use
   if (!data.data) return <Loading error={data.error} loading={data.loading} />;
   const { u, fields } = data.data;
   const name = [u.firstName, u.lastName].filter(Boolean).join(' ');
+  const owner = owningSetting(u);
   const manager = u.manager && typeof u.manager === 'object' ? u.manager.email : u.manager;
   const rows: [string, unknown][] = [
     ['Email', u.email],
@@ -47,7 +49,7 @@ export function TargetUserDetail({ companyId, userId }: { companyId: string; use
       </p>
       <div class="title-row">
         <h1>{name || u.email}</h1>
-        {!u.source && canWrite(me) && (
+        {!owner && canWrite(me) && (
           <div class="actions">
             <button type="button" onClick={() => setEditing(true)}>
               Edit
@@ -58,9 +60,9 @@ export function TargetUserDetail({ companyId, userId }: { companyId: string; use
           </div>
         )}
       </div>
-      {u.source && (
+      {owner && (
         <Alert kind="info">
-          Managed by SCIM setting <a href={`/companies/${companyId}/scim-settings/${u.source.settingId}`}>{u.source.settingName}</a>. Change this
+          Managed by SCIM setting <a href={`/companies/${companyId}/scim-settings/${owner.id}`}>{owner.name}</a>. Change this
           user in the identity provider; Roster shows it read-only.
         </Alert>
       )}
@@ -94,7 +96,7 @@ export function TargetUserDetail({ companyId, userId }: { companyId: string; use
             <p>In no group.</p>
           )}
           <h2>Source</h2>
-          <p>{u.source ? `SCIM setting ${u.source.settingName}` : 'Added manually or by CSV import'}</p>
+          <p>{owner ? `SCIM setting ${owner.name}` : 'Added manually or by CSV import'}</p>
         </section>
       </div>
       <section aria-labelledby="history-h">

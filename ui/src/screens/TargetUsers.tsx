@@ -18,6 +18,9 @@ interface Column {
   cell: (u: TargetUser) => ComponentChildren;
 }
 
+/** The SCIM setting that owns a user (whose identity provider alone changes it), or null for a manual one. */
+export const owningSetting = (u: TargetUser) => (u.source.kind === 'scim' ? { id: u.source.settingId, name: u.source.settingName ?? u.source.settingId } : null);
+
 const platformColumns: Column[] = [
   { key: 'firstName', label: 'First name', cell: (u) => showValue(u.firstName) },
   { key: 'lastName', label: 'Last name', cell: (u) => showValue(u.lastName) },
@@ -25,7 +28,14 @@ const platformColumns: Column[] = [
   { key: 'department', label: 'Department', cell: (u) => showValue(u.department) },
   { key: 'title', label: 'Title', cell: (u) => showValue(u.title) },
   { key: 'groups', label: 'Groups', cell: (u) => (u.groups.length ? u.groups.join(', ') : '—') },
-  { key: 'source', label: 'Source', cell: (u) => (u.source ? `SCIM: ${u.source.settingName}` : 'Manual') },
+  {
+    key: 'source',
+    label: 'Source',
+    cell: (u) => {
+      const owner = owningSetting(u);
+      return owner ? `SCIM: ${owner.name}` : 'Manual';
+    },
+  },
   { key: 'phone', label: 'Phone', cell: (u) => showValue(u.phone) },
   { key: 'timezone', label: 'Time zone', cell: (u) => showValue(u.timezone) },
   { key: 'preferredLanguage', label: 'Language', cell: (u) => showValue(u.preferredLanguage) },
