@@ -20,6 +20,7 @@ import {
   insertSystemUser,
   listSystemUserRows,
   lockOperators,
+  recordSignIn,
   setPasswordHash,
   useInvitation,
   type SystemUserRow,
@@ -157,6 +158,8 @@ export async function acceptInvitation(store: Store, token: string, password: st
     await setPasswordHash(tx, user.id, hash);
     await endUserSessions(tx, user.id, at);
     await clearFailures(tx, user.emailCi);
+    // Accepting signs the user in: the system users screen shows it as their last sign-in.
+    await recordSignIn(tx, user.id, at);
     const session = await startSession(tx, { ...user, passwordHash: hash }, client, now, policy);
     await appendAudit(tx, { id: newId(now.getTime()), companyId: user.companyId, at, ...actorOf(session.principal, client), entity: 'system-user', entityId: user.id, operation: 'accept-invitation', oldValue: null, newValue: null });
     return session;

@@ -1,9 +1,10 @@
 // Retention: job-log rows older than JOB_LOG_RETENTION_DAYS and target users soft-deleted longer ago than
-// DELETED_USER_RETENTION_DAYS are removed, and so are expired or ended sessions, used or expired invitations and
-// failed sign-ins that no longer count, in bounded batches of one transaction each so that SCIM writes wait at
+// DELETED_USER_RETENTION_DAYS are removed, and so are uploaded files no job will read (after a day), expired or
+// ended sessions, used or expired invitations and failed sign-ins that no longer count, in bounded batches of one transaction each so that SCIM writes wait at
 // most one batch behind the pruning. The audit log is never pruned (it is append-only).
 import { yieldToIo } from './event-loop.ts';
 import { idAtTime } from '../store/ids.ts';
+import { pruneJobInputs } from '../store/job-inputs.ts';
 import { pruneJobLog } from '../store/job-log.ts';
 import { inTransaction, type Store } from '../store/open.ts';
 import { purgeDeletedTargetUsers } from '../store/target-users.ts';
@@ -38,14 +39,19 @@ async function inBatches(store: Store, o: Pick<PruneOptions, 'batch' | 'shouldSt
 
 const cutoff = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);
 
-/** One pass of both retentions; how many job-log rows and target users went. */
-export async function pruneOnce(store: Store, o: PruneOptions): Promise<{ jobLogRows: number; targetUsers: number }> {
+/** An upload is spooled in seconds; a day later, chunks without a queued or running job are abandoned. */
+const ABANDONED_INPUT_MS = DAY_MS;
+
+/** One pass of both retentions and of abandoned uploads; how many job-log rows, target users and chunks went. */
+export async function pruneOnce(store: Store, o: PruneOptions): Promise<{ jobLogRows: number; targetUsers: number; jobInputChunks: number }> {
   // Job-log ids are time-ordered: "older than the cutoff" is the id range below the cutoff's smallest id.
   const beforeId = idAtTime(cutoff(o.now, o.jobLogRetentionDays));
   const jobLogRows = await inBatches(store, o, (tx) => pruneJobLog(tx, beforeId, o.batch));
   const deletedBefore = cutoff(o.now, o.deletedUserRetentionDays).toISOString();
   const targetUsers = o.shouldStop?.() ? 0 : await inBatches(store, o, (tx) => purgeDeletedTargetUsers(tx, deletedBefore, o.batch));
-  return { jobLogRows, targetUsers };
+  const inputsBefore = idAtTime(new Date(o.now.getTime() - ABANDONED_INPUT_MS));
+  const jobInputChunks = o.shouldStop?.() ? 0 : await inBatches(store, o, (tx) => pruneJobInputs(tx, inputsBefore, o.batch));
+  return { jobLogRows, targetUsers, jobInputChunks };
 }
 
 /** Sign-in failures older than this no longer count towards a lockout (auth/sessions.ts LOCKOUT_MS). */

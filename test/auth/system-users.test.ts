@@ -52,7 +52,9 @@ for (const kind of storeKinds()) {
       const session = await acceptInvitation(store, invitationToken, PASSWORD, CLIENT);
       assert.deepEqual(session.principal, { kind: 'user', id: user.id, name: 'once@acme.example', role: 'viewer', companyId, sessionId: session.principal.sessionId });
       assert.equal((await sessionOf(store, session.token))?.principal.id, user.id);
-      assert.equal((await getSystemUser(store, user.id)).status, 'active');
+      const accepted = await getSystemUser(store, user.id);
+      assert.equal(accepted.status, 'active');
+      assert.notEqual(accepted.lastSignInAt, null, 'accepting is the first sign-in');
       await assert.rejects(acceptInvitation(store, invitationToken, 'another long password', CLIENT), kindOf('invalid', INVALID_LINK));
       assert.equal((await signIn(store, 'once@acme.example', 'another long password', CLIENT)).ok, false);
     });

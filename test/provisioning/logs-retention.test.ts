@@ -9,7 +9,9 @@ import { createCustomField } from '../../src/directory/custom-fields.ts';
 import { newId } from '../../src/store/ids.ts';
 import { pruneOnce } from '../../src/provisioning/maintenance.ts';
 import { createManualUser, deleteManualUser } from '../../src/provisioning/manual-users.ts';
+import { insertJobInput } from '../../src/store/job-inputs.ts';
 import { appendJobLog } from '../../src/store/job-log.ts';
+import { finishJob, insertJob } from '../../src/store/job-queue.ts';
 import type { Store } from '../../src/store/open.ts';
 import { customValuesOf, replaceCustomValues } from '../../src/store/target-users.ts';
 import { storeKinds } from '../support/stores.ts';
@@ -72,7 +74,30 @@ for (const kind of storeKinds()) {
       const result = await pruneOnce(store, { ...retention, now, batch: 3 });
       assert.equal(result.jobLogRows, 7, 'two full batches of 3 and a last one of 1');
       assert.deepEqual(await ids(store, 'job_log'), kept);
-      assert.deepEqual(await pruneOnce(store, { ...retention, now, batch: 3 }), { jobLogRows: 0, targetUsers: 0 });
+      assert.deepEqual(await pruneOnce(store, { ...retention, now, batch: 3 }), { jobLogRows: 0, targetUsers: 0, jobInputChunks: 0 });
+    });
+
+    it("removes an upload's chunks a day after no queued or running job has them, and keeps a queued job's", async () => {
+      const start = later();
+      const chunks = async (jobId: string, n: number) => {
+        for (let seq = 0; seq < n; seq++) await insertJobInput(store, jobId, seq, `chunk ${seq}`);
+      };
+      const cutOff = newId(start); // an upload interrupted before its job was queued
+      const failed = newId(start + 1000);
+      const queued = newId(start + 2000);
+      const recent = newId(start + 2 * DAY); // still spooling, perhaps
+      await chunks(cutOff, 3);
+      await chunks(failed, 2);
+      await chunks(queued, 2);
+      await chunks(recent, 1);
+      const at = new Date(start).toISOString();
+      await insertJob(store, { id: failed, companyId, kind: 'csv-import', settingId: null, total: 1, at });
+      await finishJob(store, failed, { status: 'failed', error: 'the file went away', now: at });
+      await insertJob(store, { id: queued, companyId, kind: 'csv-import', settingId: null, total: 1, at });
+      const result = await pruneOnce(store, { ...retention, now: new Date(start + 2 * DAY + 1000), batch: 2 });
+      assert.equal(result.jobInputChunks, 5);
+      const left = await store.db.selectFrom('job_inputs').select(['job_id', 'seq']).orderBy('job_id').orderBy('seq').execute();
+      assert.deepEqual(left.map((r) => `${r.job_id}/${r.seq}`), [`${queued}/0`, `${queued}/1`, `${recent}/0`]);
     });
 
     it('never prunes the audit log, however old its rows', async () => {
@@ -88,7 +113,7 @@ for (const kind of storeKinds()) {
       const now = new Date(start + 100 * DAY);
       const rows = (await ids(store, 'job_log')).length;
       const first = await pruneOnce(store, { ...retention, now, batch: 2, shouldStop: () => true });
-      assert.deepEqual(first, { jobLogRows: 2, targetUsers: 0 });
+      assert.deepEqual(first, { jobLogRows: 2, targetUsers: 0, jobInputChunks: 0 });
       assert.equal((await pruneOnce(store, { ...retention, now, batch: 2 })).jobLogRows, rows - 2);
       assert.deepEqual(await ids(store, 'job_log'), []);
     });
