@@ -1,6 +1,7 @@
 // Who may do what in the admin UI, in a real browser against the real server: a viewer reads but is offered
 // no change, an invited admin sets their password from the link, a user changes their password, an operator
-// switches between companies, and an operator creates an API key and invites a system user on their screens.
+// switches between companies and reads the audit log of no company, and an operator creates an API key and
+// invites a system user on their screens.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -159,6 +160,22 @@ describe('who may do what in the admin UI', () => {
     await page.getByRole('link', { name: 'Finance' }).waitFor();
     assert.equal(await switcher.inputValue(), acme);
     await visit(page, 'company-switcher');
+  });
+
+  it('shows an operator the system audit log: operators created and sign-ins of emails nobody has', async () => {
+    const stranger = await rig.newPage();
+    await stranger.goto(`${rig.baseUrl}/sign-in`);
+    await submitSignIn(stranger, 'stranger@elsewhere.test', 'a guess at the password');
+    await stranger.getByRole('alert').filter({ hasText: 'The email or the password is wrong' }).waitFor();
+    await stranger.context().close();
+    // The operator signed in by the test before.
+    const { page } = rig;
+    await page.goto(`${rig.baseUrl}/companies`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'System audit log' }).click();
+    await page.getByRole('heading', { name: 'System audit log' }).waitFor();
+    await page.getByRole('row', { name: /sign-in.*fail.*stranger@elsewhere\.test/s }).waitFor();
+    await page.getByRole('row', { name: /system-user.*create.*operator@roster\.test/s }).waitFor();
+    await visit(page, 'system-audit-log');
   });
 
   it('creates an API key shown once that then works against the API, and invites a system user with a link', async () => {
