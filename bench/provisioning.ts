@@ -54,7 +54,17 @@ async function openBenchStore(): Promise<{ store: Store; url: string; drop(): Pr
     store: await openStore(url),
     url,
     drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      // After store.close() its connections are still ending for a moment; FORCE would kill one mid-end, which
+      // its pool then throws as an unhandled error. So wait for them instead.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+          break;
+        } catch (e) {
+          if (attempt === 50) throw e;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       await admin.end();
     },
   };
