@@ -78,7 +78,7 @@ export async function listResources<R>(store: Store, t: ListTable<R>, companyId:
   let base = db.selectFrom(`${t.table} as ${a}`).where(`${a}.company_id`, '=', companyId);
   if (where) base = base.where(where);
 
-  const countAll = async () => Number((await base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const countAll = where ? async () => Number((await base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n) : () => companyCount(store, t.table, companyId);
 
   if (query.cursor !== undefined) return cursorPage(store, t, base, query, countAll);
 
@@ -98,6 +98,13 @@ export async function listResources<R>(store: Store, t: ListTable<R>, companyId:
   // A first page shorter than asked for is the whole set (an IdP's `userName eq` lookup): no count(*).
   const totalResults = counted ?? (rows.length < query.count ? rows.length : await countAll());
   return { records: rows.map((r) => t.toRecord(store, r)), totalResults };
+}
+
+/** The company's number of users or groups, kept by triggers (migration 009): one row, not a count(*). */
+async function companyCount(store: Store, table: ListTable<unknown>['table'], companyId: string): Promise<number> {
+  const row = await store.db.selectFrom('scim_resource_counts').select(['user_count', 'group_count']).where('company_id', '=', companyId).executeTakeFirst();
+  if (!row) return 0;
+  return Number(table === 'scim_users' ? row.user_count : row.group_count);
 }
 
 /**

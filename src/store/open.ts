@@ -16,6 +16,7 @@ import * as m005 from './migrations/005_admin_access.ts';
 import * as m006 from './migrations/006_job_inputs.ts';
 import * as m007 from './migrations/007_target_user_search.ts';
 import * as m008 from './migrations/008_warned_requests.ts';
+import * as m009 from './migrations/009_scim_resource_counts.ts';
 import { seedSqlitePlannerStats } from './planner-stats.ts';
 import { ImmediateSqliteDialect, SERVER_LOCK_WAIT, sqliteWriter, type LockWait } from './sqlite-writer.ts';
 
@@ -71,6 +72,7 @@ const migrations: Record<string, (d: StoreDialect) => Migration> = {
   '006_job_inputs': (d) => ({ up: (db) => m006.up(db, d) }),
   '007_target_user_search': (d) => ({ up: (db) => m007.up(db, d) }),
   '008_warned_requests': (d) => ({ up: (db) => m008.up(db, d) }),
+  '009_scim_resource_counts': (d) => ({ up: (db) => m009.up(db, d) }),
 };
 
 export interface OpenOptions {

@@ -240,6 +240,13 @@ export interface JobInputsTable {
   content: string;
 }
 
+/** 009: SCIM users and groups per company, kept by triggers (migration 009). */
+export interface ScimResourceCountsTable {
+  company_id: string;
+  user_count: number;
+  group_count: number;
+}
+
 export interface ServerInfoTable {
   key: string;
   value: string;
@@ -315,6 +322,7 @@ export interface Database {
   companies: CompaniesTable;
   scim_settings: ScimSettingsTable;
   scim_request_stats: ScimRequestStatsTable;
+  scim_resource_counts: ScimResourceCountsTable;
   scim_rate_usage: ScimRateUsageTable;
   scim_users: ScimUsersTable;
   scim_user_emails: ScimUserEmailsTable;
