@@ -40,6 +40,7 @@ const { values: opt } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'large-group': { type: 'string', default: '100000' },
+    workers: { type: 'string', default: '1' },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
     'pg-database': { type: 'string', default: 'roster_bench' },
     keep: { type: 'boolean', default: false },
@@ -70,6 +71,8 @@ const NOISE_LIMIT = 0.3;
 const niceness = -int('priority', opt.priority, 0);
 if (niceness < -20) throw new Error('--priority must be at most 20');
 const largeGroupSize = Math.min(int('large-group', opt['large-group']), sizes[sizes.length - 1]!);
+/** WORKERS of the server, one server after the other at each size (`--workers 1,2` compares them). */
+const workerCounts = opt.workers.split(',').map((s) => int('workers', s.trim()));
 const only = opt.only ? new Set(opt.only.split(',').map((s) => s.trim())) : undefined;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const label = opt.label ?? `${storeKind}-${stamp}`;
@@ -89,6 +92,18 @@ function procCpu(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** The processes a server process started (with WORKERS > 1 its workers; tsx's esbuild service either way). */
+function childPids(pid: number): number[] {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((child) => {
+    try {
+      const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+    } catch {
+      return false; // exited meanwhile
+    }
+  });
 }
 
 /** CPU seconds the whole machine has been busy (all cores, /proc/stat: everything but idle and iowait). */
@@ -193,21 +208,37 @@ async function prepareTarget(): Promise<Target> {
 
 interface Server {
   child: ChildProcess;
+  workers: number;
+  /** The server's processes, whose CPU is the server's: the process started here and all it started. */
+  pids: number[];
   base: string;
   logFile: string;
   stop(): Promise<void>;
 }
 
-async function startServer(databaseUrl: string): Promise<Server> {
+/** With WORKERS > 1, /healthz answers once the first worker listens; the others start after it. Each worker
+ *  burns CPU until it listens and then idles, so the server is whole once every worker has gone quiet. */
+async function workersStarted(pid: number, workers: number): Promise<void> {
+  const workerPids = () => childPids(pid).filter((child) => readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('main.ts'));
+  for (let waited = 0; waited < 60_000; waited += 500) {
+    const started = workerPids();
+    const cpu0 = cpuOf(started);
+    await sleep(500);
+    if (started.length === workers && cpuOf(started) - cpu0 < 0.05) return;
+  }
+  throw new Error(`the server did not start ${workers} quiet workers within 60 s`);
+}
+
+async function startServer(databaseUrl: string, workers: number): Promise<Server> {
   const port = await freePort();
-  const logFile = join(OUT, `server-${label}.log`);
+  const logFile = join(OUT, `server-${label}-workers-${workers}.log`);
   const fd = openSync(logFile, 'w');
   const profDir = join(OUT, `prof-${label}`);
   const nodeArgs = opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     // The benchmark measures throughput with one token: no rate limit.
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: opt['log-level'], SCIM_RATE_LIMIT: '0' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: opt['log-level'], SCIM_RATE_LIMIT: '0', WORKERS: String(workers) },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
@@ -224,8 +255,11 @@ async function startServer(databaseUrl: string): Promise<Server> {
     if (i === 299) throw new Error(`the server did not answer /healthz within 30 s; see ${logFile}`);
     await sleep(100);
   }
+  if (workers > 1) await workersStarted(child.pid!, workers);
   return {
     child,
+    workers,
+    pids: [child.pid!, ...childPids(child.pid!)],
     base,
     logFile,
     async stop() {
@@ -483,7 +517,7 @@ const SCENARIOS: Scenario[] = [
     name: 'create',
     applies: () => true,
     async check(s) {
-      const r = await call(s, 'POST', `${SCIM}/Users`, userBody(`check-${label}`, `bench.check.${label}.${s.ids.length}@example.com`));
+      const r = await call(s, 'POST', `${SCIM}/Users`, userBody(`check-${label}`, `bench.check.${label}.${++createCounter}@example.com`));
       expect(r.status === 201 && typeof r.body.id === 'string', `create: status ${r.status} ${JSON.stringify(r.body)}`);
     },
     requests: () => [
@@ -505,6 +539,7 @@ const SCENARIOS: Scenario[] = [
 
 interface Measured {
   size: number;
+  workers: number;
   usersInStore: number;
   scenario: string;
   connections: number;
@@ -548,13 +583,12 @@ async function cannon(state: State, sc: Scenario, duration: number, max: number)
 async function measureOnce(state: State, server: Server, sc: Scenario, size: number, usersInStore: number, check: string): Promise<Measured> {
   const othersBefore = await waitForQuiet(quietWait);
   if (warmup > 0) await cannon(state, sc, warmup, Math.max(connections, Math.floor(maxRequests / 10)));
-  const pid = server.child.pid!;
   const backends = await backendPids();
   await renice(backends);
-  const cpu0 = { server: procCpu(pid), pg: cpuOf(backends), self: process.cpuUsage(), busy: machineBusy() };
+  const cpu0 = { server: cpuOf(server.pids), pg: cpuOf(backends), self: process.cpuUsage(), busy: machineBusy() };
   const r = await cannon(state, sc, seconds, maxRequests);
   const self = process.cpuUsage(cpu0.self);
-  const serverCpu = procCpu(pid) - cpu0.server;
+  const serverCpu = cpuOf(server.pids) - cpu0.server;
   const pgCpu = cpuOf(backends) - cpu0.pg;
   const busy = machineBusy() - cpu0.busy;
   const selfCpu = (self.user + self.system) / 1e6;
@@ -565,6 +599,7 @@ async function measureOnce(state: State, server: Server, sc: Scenario, size: num
   const per = (cpuSeconds: number) => (n ? Math.round((cpuSeconds * 1000 * 1000) / n) / 1000 : 0);
   return {
     size,
+    workers: server.workers,
     usersInStore,
     scenario: sc.name,
     connections,
@@ -636,13 +671,13 @@ async function measure(state: State, server: Server, sc: Scenario, size: number,
 
 function table(rows: Measured[]): string {
   const pgCol = storeKind === 'postgres';
-  const head = ['size', 'users in store', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx / errors', 'server CPU ms/req', ...(pgCol ? ['PG CPU ms/req'] : []), 'cores srv/gen/pg/other', 'check'];
+  const head = ['size', 'users in store', 'WORKERS', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx / errors', 'server CPU ms/req', ...(pgCol ? ['PG CPU ms/req'] : []), 'cores srv/gen/pg/other', 'check'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const m of rows) {
     const bad = Object.entries(m.status).filter(([k]) => !k.startsWith('2')).map(([k, v]) => `${v}×${k}`);
     const errs = [...bad, ...(m.errors ? [`${m.errors} errors`] : []), ...(m.timeouts ? [`${m.timeouts} timeouts`] : [])].join(', ') || '0';
     lines.push(
-      `| ${[m.size.toLocaleString('en'), m.usersInStore.toLocaleString('en'), m.scenario, m.rps.toLocaleString('en'), m.p50, m.p99, m.requests.toLocaleString('en'), errs, m.serverCpuMs, ...(pgCol ? [m.postgresCpuMs] : []), `${m.cores.server}/${m.cores.loadgen}/${m.cores.postgres}/${m.cores.other}`, m.check === 'ok' ? 'ok' : 'FAILED'].join(' | ')} |`,
+      `| ${[m.size.toLocaleString('en'), m.usersInStore.toLocaleString('en'), m.workers, m.scenario, m.rps.toLocaleString('en'), m.p50, m.p99, m.requests.toLocaleString('en'), errs, m.serverCpuMs, ...(pgCol ? [m.postgresCpuMs] : []), `${m.cores.server}/${m.cores.loadgen}/${m.cores.postgres}/${m.cores.other}`, m.check === 'ok' ? 'ok' : 'FAILED'].join(' | ')} |`,
     );
   }
   return lines.join('\n');
@@ -650,8 +685,8 @@ function table(rows: Measured[]): string {
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  const started = Date.now();
-  log(`store=${storeKind} sizes=${sizes.join(',')} seconds=${seconds} connections=${connections} max-requests=${maxRequests} log-level=${opt['log-level']} nice=${niceness}`);
+  const startedAt = Date.now();
+  log(`store=${storeKind} sizes=${sizes.join(',')} workers=${workerCounts.join(',')} seconds=${seconds} connections=${connections} max-requests=${maxRequests} log-level=${opt['log-level']} nice=${niceness}`);
   checkTemplate([0, 1, 9, 10, 99, 12345, 999_999, 987_654_321]);
 
   const target = await prepareTarget();
@@ -661,7 +696,7 @@ async function main(): Promise<void> {
   const { setting, token } = await createScimSetting(store, { companyId: company.id, name: 'Bench IdP' }, CLI_ACTOR);
   await store.close();
   const seeder = await target.seeder({ companyId: company.id, settingId: setting.id });
-  const server = await startServer(target.url);
+  let server = await startServer(target.url, workerCounts[0]!);
   // An interrupted run still stops its server and removes its database.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -673,8 +708,12 @@ async function main(): Promise<void> {
         .finally(() => process.exit(130));
     });
   }
-  log(`server pid ${server.child.pid} at ${server.base}, log ${server.logFile}`);
-  await renice([server.child.pid!, process.pid]);
+  const announce = async () => {
+    log(`server pid ${server.child.pid} (WORKERS=${server.workers}) at ${server.base}, log ${server.logFile}`);
+    await renice(server.pids);
+  };
+  await announce();
+  await renice([process.pid]);
   const state: State = { base: server.base, token, ids: [], cursors: [] };
   const results: Measured[] = [];
   const seeding: { size: number; rows: number; seconds: number; rowsPerSecond: number }[] = [];
@@ -709,18 +748,27 @@ async function main(): Promise<void> {
         state.cursors.push({ cursor: cursorAfter(createdAtOf(after), state.ids[after]!), after });
       }
 
-      const usersInStore = await seeder.countUsers();
-      for (const sc of SCENARIOS) {
-        if (only && !only.has(sc.name)) continue;
-        if (!sc.applies(state)) continue;
-        const m = await measure(state, server, sc, size, usersInStore);
-        results.push(m);
-        const bad = Object.entries(m.status).filter(([k]) => !sc.ok.includes(Number(k)));
-        log(
-          `${String(size).padStart(8)} ${sc.name.padEnd(12)} ${String(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  n=${m.requests}` +
-            `  server ${m.serverCpuMs} ms/req  cores srv ${m.cores.server} gen ${m.cores.loadgen} pg ${m.cores.postgres} other ${m.cores.other}${m.postgresCpuMs !== undefined ? `  pg ${m.postgresCpuMs} ms/req` : ''}` +
-            `${bad.length ? `  UNEXPECTED ${JSON.stringify(Object.fromEntries(bad))}` : ''}${m.errors ? `  errors ${m.errors}` : ''}${m.check !== 'ok' ? '  CHECK FAILED' : ''}`,
-        );
+      for (const workers of workerCounts) {
+        if (server.workers !== workers) {
+          await server.stop();
+          server = await startServer(target.url, workers);
+          state.base = server.base;
+          await announce();
+        }
+        // Counted again for each server: the previous one's create scenario added users.
+        const usersInStore = await seeder.countUsers();
+        for (const sc of SCENARIOS) {
+          if (only && !only.has(sc.name)) continue;
+          if (!sc.applies(state)) continue;
+          const m = await measure(state, server, sc, size, usersInStore);
+          results.push(m);
+          const bad = Object.entries(m.status).filter(([k]) => !sc.ok.includes(Number(k)));
+          log(
+            `${String(size).padStart(8)} ${`×${workers}`.padEnd(3)} ${sc.name.padEnd(12)} ${String(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  n=${m.requests}` +
+              `  server ${m.serverCpuMs} ms/req  cores srv ${m.cores.server} gen ${m.cores.loadgen} pg ${m.cores.postgres} other ${m.cores.other}${m.postgresCpuMs !== undefined ? `  pg ${m.postgresCpuMs} ms/req` : ''}` +
+              `${bad.length ? `  UNEXPECTED ${JSON.stringify(Object.fromEntries(bad))}` : ''}${m.errors ? `  errors ${m.errors}` : ''}${m.check !== 'ok' ? '  CHECK FAILED' : ''}`,
+          );
+        }
       }
     }
   } finally {
@@ -746,7 +794,7 @@ async function main(): Promise<void> {
     node: process.version,
     store: await target.version().catch(() => storeKind),
   };
-  const summary = { label, machine, options: { store: storeKind, sizes, seconds, connections, maxRequests, warmup, logLevel: opt['log-level'], largeGroupSize, cpuProf: opt['cpu-prof'], nice: niceness, noisyRetries, noiseLimit: NOISE_LIMIT }, seeding, results, minutes: Math.round((Date.now() - started) / 600) / 100 };
+  const summary = { label, machine, options: { store: storeKind, sizes, workers: workerCounts, seconds, connections, maxRequests, warmup, logLevel: opt['log-level'], largeGroupSize, cpuProf: opt['cpu-prof'], nice: niceness, noisyRetries, noiseLimit: NOISE_LIMIT }, seeding, results, minutes: Math.round((Date.now() - startedAt) / 600) / 100 };
   const jsonFile = join(OUT, `results-${label}.json`);
   writeFileSync(jsonFile, JSON.stringify(summary, null, 2));
   const md = [`## ${storeKind} — ${machine.date}`, '', `${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.store}`, '', table(results), ''].join('\n');

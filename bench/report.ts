@@ -9,6 +9,8 @@ interface Row {
   size: number;
   usersInStore: number;
   scenario: string;
+  /** WORKERS of the server measured (absent in results from before the option). */
+  workers?: number;
   rps: number;
   p50: number;
   p99: number;
@@ -36,6 +38,8 @@ const cost = (m: Row) => m.serverCpuMs + (m.postgresCpuMs ?? 0);
 
 for (const file of process.argv.slice(2)) {
   const r = JSON.parse(readFileSync(file, 'utf8')) as Result;
+  // A run of several WORKERS values (`--workers 1,2`) reports each as a scenario of its own.
+  for (const x of r.results) if ((x.workers ?? 1) > 1) x.scenario = `${x.scenario} (WORKERS=${x.workers})`;
   const sizes = [...new Set(r.results.map((x) => x.size))].sort((a, b) => a - b);
   const scenarios = [...new Set(r.results.map((x) => x.scenario))];
   const get = (sc: string, size: number) => r.results.find((x) => x.scenario === sc && x.size === size);

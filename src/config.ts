@@ -2,6 +2,7 @@
 // problem is a ConfigError whose message names the variable and says what it accepts, so `npm start` and the
 // CLI can print it as one line instead of a stack trace.
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { DEFAULT_SESSION_POLICY } from './auth/sessions.ts';
 import { MAX_RATE_LIMIT } from './provisioning/scim-settings.ts';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/open.ts';
@@ -9,6 +10,8 @@ import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/open.ts';
 export interface Config {
   host: string;
   port: number;
+  /** Server processes sharing the port (node:cluster); 1 is a single process with no cluster primary. */
+  workers: number;
   databaseUrl: string;
   tls?: { certFile: string; keyFile: string };
   /** Fastify's trustProxy: true, a hop count, or a list of addresses/CIDRs. */
@@ -47,6 +50,8 @@ export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 const DEFAULT_PORT = 8080;
+/** Far above any machine Roster is sized for; a typo such as WORKERS=800 should not fork 800 processes. */
+const MAX_WORKERS = 64;
 /** Four times the 25 requests/s Microsoft asks SCIM apps to support per tenant (README "Rate limits"). */
 export const DEFAULT_SCIM_RATE_LIMIT = 100;
 const DEFAULT_METRICS_HOST = '127.0.0.1';
@@ -162,6 +167,16 @@ function metrics(env: NodeJS.ProcessEnv): Config['metrics'] {
   };
 }
 
+/** A whole number of processes, or `auto`: one per core this process may use (os.availableParallelism). */
+function workers(raw: string | undefined): number {
+  const value = raw?.trim().toLowerCase() ?? '';
+  if (value === '') return 1;
+  if (value === 'auto') return Math.min(availableParallelism(), MAX_WORKERS);
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_WORKERS) throw new ConfigError(`WORKERS must be a whole number from 1 to ${MAX_WORKERS} or auto, got "${raw}"`);
+  return n;
+}
+
 function retentionDays(name: string, raw: string | undefined): number {
   return raw?.trim() ? integer(name, raw, 1, MAX_RETENTION_DAYS) : DEFAULT_RETENTION_DAYS;
 }
@@ -176,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: env.HOST?.trim() || '0.0.0.0',
     port: env.PORT ? integer('PORT', env.PORT, 0, 65535) : DEFAULT_PORT,
+    workers: workers(env.WORKERS),
     databaseUrl: databaseUrl(env.DATABASE_URL || DEFAULT_DATABASE_URL),
     ...(cert && key ? { tls: { certFile: cert, keyFile: key } } : {}),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

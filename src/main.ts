@@ -1,49 +1,26 @@
 // `npm start`: read the configuration, open the store named by DATABASE_URL (creating and migrating it),
-// listen, record where it listens for the CLI, and drain on SIGTERM. A start-up failure is the operator's to fix: one line on stderr, exit 1.
-import { readFileSync } from 'node:fs';
+// listen, record where it listens for the CLI, and drain on SIGTERM. With WORKERS > 1 this file runs in the
+// cluster primary (cluster/primary.ts: migrates, forks, supervises) and in each worker (serves, as below).
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { createSecureContext } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
 import { Metrics } from './http/metrics.ts';
 import { metricsServer } from './http/metrics-endpoint.ts';
-import { loadConfig, redactUrl, type Config } from './config.ts';
+import { loadConfig, type Config } from './config.ts';
 import { describeError } from './describe-error.ts';
+import { isMessage } from './cluster/messages.ts';
+import { workerMetrics } from './cluster/metrics.ts';
+import { runPrimary } from './cluster/primary.ts';
 import { startJobWorker } from './provisioning/rederive.ts';
 import { startMaintenance } from './provisioning/maintenance.ts';
 import type { Periodic } from './provisioning/periodic.ts';
-import { inTransaction, openStore, type Store } from './store/open.ts';
+import { inTransaction, type Store } from './store/open.ts';
 import { recordServerInfo } from './store/server-info.ts';
-import { hasSystemUser } from './store/system-users.ts';
-
-const FIRST_RUN = 'No system user exists yet. Create the first operator with: npx roster system-user create --email you@example.com --role operator';
+import { checkTls, fail, listenOrFail, openStoreOrFail, warnIfFirstRun } from './start-up.ts';
 
 /** How often an instance looks for queued jobs: one indexed read. */
 const JOB_POLL_MS = 2_000;
-
-function fail(message: string): never {
-  process.stderr.write(`roster: ${message}\n`);
-  process.exit(1);
-}
-
-/** Reads the certificate and key now, so a missing file or a key that does not fit the certificate is a
- *  clear message rather than a TLS stack trace from inside Fastify. */
-function checkTls(tls: NonNullable<Config['tls']>): void {
-  const read = (name: string, file: string) => {
-    try {
-      return readFileSync(file);
-    } catch (e) {
-      return fail(`${name} ${file} cannot be read: ${describeError(e)}`);
-    }
-  };
-  const cert = read('TLS_CERT_FILE', tls.certFile);
-  const key = read('TLS_KEY_FILE', tls.keyFile);
-  try {
-    createSecureContext({ cert, key });
-  } catch (e) {
-    fail(`TLS_CERT_FILE ${tls.certFile} and TLS_KEY_FILE ${tls.keyFile} are not a usable PEM certificate and key: ${describeError(e)}`);
-  }
-}
 
 /** The SCIM base URL an identity provider is given: PUBLIC_URL, else the address this server really listens on
  *  (PORT=0 binds a random port), with a wildcard address named as this machine. */
@@ -60,13 +37,15 @@ function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyI
     if (closing) reply.header('connection', 'close');
     return payload;
   });
-  const shutdown = async (signal: NodeJS.Signals) => {
+  const shutdown = async (why: { signal: NodeJS.Signals } | { reason: string }) => {
     if (closing) {
-      app.log.warn({ signal }, 'second signal: exiting without waiting for in-flight requests');
+      // The primary passes on a Ctrl-C that reached this worker too (the terminal signals the process group).
+      if (!('signal' in why)) return;
+      app.log.warn(why, 'second signal: exiting without waiting for in-flight requests');
       process.exit(1);
     }
     closing = true;
-    app.log.info({ signal }, 'draining in-flight requests');
+    app.log.info(why, 'draining in-flight requests');
     // close() refuses new connections and waits for every open one to end. Node keeps a keep-alive
     // connection open after its last response until keepAliveTimeout (72 s in Fastify), so close each one
     // as soon as it is idle: the drain then ends with the last in-flight response.
@@ -86,8 +65,45 @@ function drainOnSignals(app: FastifyInstance, store: Store, metricsApp: FastifyI
     app.log.info('stopped');
     process.exit(0);
   };
-  process.on('SIGTERM', (s) => void shutdown(s));
-  process.on('SIGINT', (s) => void shutdown(s));
+  process.on('SIGTERM', (signal) => void shutdown({ signal }));
+  process.on('SIGINT', (signal) => void shutdown({ signal }));
+  if (cluster.isWorker) {
+    process.on('message', (m: unknown) => {
+      if (isMessage(m, 'drain')) void shutdown({ reason: m.reason });
+    });
+  }
+}
+
+/** One server process: the whole server, or (`worker`, its cluster id) one of WORKERS. A worker leaves to the
+ *  primary what must happen once: migrating, the first-run hint and the separate metrics listener. */
+async function serve(config: Config, worker?: number): Promise<void> {
+  const store = await openStoreOrFail(config, worker === undefined);
+  const metrics = new Metrics(store);
+  const app = await buildApp({
+    store,
+    config,
+    metrics,
+    ...(worker !== undefined ? { logBindings: { worker }, metricsSource: workerMetrics(metrics.registry) } : {}),
+  });
+  if (worker === undefined) await warnIfFirstRun(store, app.log);
+  const listen = worker === undefined ? config.metrics.listen : undefined;
+  const metricsApp = listen && metricsServer(metrics.registry, config.metrics.token);
+  // Re-derivations queued by `roster scim-setting update`, or left by an instance that died.
+  const jobs = startJobWorker(store, (e) => app.log.error({ err: e }, 'job worker failed; retrying at its next poll'), JOB_POLL_MS);
+  const maintenance = startMaintenance(store, config, (e) => app.log.error({ err: e }, 'pruning the job log and deleted target users failed; retrying within the hour'));
+  drainOnSignals(app, store, metricsApp, [jobs, maintenance]);
+  const cleanUp = async () => {
+    await maintenance.stop();
+    await store.close();
+  };
+  // The primary says once where the server listens; each worker says it is up.
+  const listenText = worker === undefined ? {} : { listenTextResolver: (address: string) => `worker ${worker} listening at ${address}` };
+  await listenOrFail(app, { host: config.host, port: config.port, ...listenText }, cleanUp);
+  // For the CLI's scimUrl: it runs without this server's environment. Serving SCIM does not depend on it.
+  const scimUrl = publicScimUrl(config, app.server.address() as AddressInfo);
+  await inTransaction(store, (tx) => recordServerInfo(tx, scimUrl)).catch((e: unknown) => app.log.warn({ err: e }, 'could not record the SCIM URL for the CLI'));
+  // The metrics listener serves /metrics only, on its own address (METRICS_HOST/METRICS_PORT).
+  if (metricsApp && listen) await listenOrFail(metricsApp, listen, cleanUp);
 }
 
 async function main(): Promise<void> {
@@ -98,39 +114,9 @@ async function main(): Promise<void> {
     return fail(describeError(e));
   }
   if (config.tls) checkTls(config.tls);
-
-  let store: Store;
-  try {
-    store = await openStore(config.databaseUrl);
-  } catch (e) {
-    return fail(`cannot open DATABASE_URL ${redactUrl(config.databaseUrl)}: ${describeError(e)}`);
-  }
-
-  const metrics = new Metrics(store);
-  const app = await buildApp({ store, config, metrics });
-  // There is no default password: the first operator is created from the command line.
-  if (!(await hasSystemUser(store))) app.log.warn(FIRST_RUN);
-  const listen = config.metrics.listen;
-  const metricsApp = listen && metricsServer(metrics, config.metrics.token);
-  // Re-derivations queued by `roster scim-setting update`, or left by an instance that died.
-  const jobs = startJobWorker(store, (e) => app.log.error({ err: e }, 'job worker failed; retrying at its next poll'), JOB_POLL_MS);
-  const maintenance = startMaintenance(store, config, (e) => app.log.error({ err: e }, 'pruning the job log and deleted target users failed; retrying within the hour'));
-  drainOnSignals(app, store, metricsApp, [jobs, maintenance]);
-  const listenOn = async (server: FastifyInstance, host: string, port: number) => {
-    try {
-      await server.listen({ host, port });
-    } catch (e) {
-      await maintenance.stop();
-      await store.close().catch(() => undefined);
-      fail(`cannot listen on ${host}:${port}: ${describeError(e)}`);
-    }
-  };
-  await listenOn(app, config.host, config.port);
-  // For the CLI's scimUrl: it runs without this server's environment. Serving SCIM does not depend on it.
-  const scimUrl = publicScimUrl(config, app.server.address() as AddressInfo);
-  await inTransaction(store, (tx) => recordServerInfo(tx, scimUrl)).catch((e: unknown) => app.log.warn({ err: e }, 'could not record the SCIM URL for the CLI'));
-  // The metrics listener serves /metrics only, on its own address (METRICS_HOST/METRICS_PORT).
-  if (metricsApp && listen) await listenOn(metricsApp, listen.host, listen.port);
+  if (config.workers === 1) return serve(config);
+  if (cluster.isPrimary) return runPrimary(config);
+  return serve(config, cluster.worker!.id);
 }
 
 await main();

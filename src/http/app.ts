@@ -16,7 +16,7 @@ import { apiRoutes } from './api/plugin.ts';
 import { BodyError, MAX_PARAM_LENGTH, scimClientErrorHandler, scimErrorHandler as scimErrors, sendScimError } from './errors.ts';
 import { trackHandlers } from './in-flight.ts';
 import { Metrics } from './metrics.ts';
-import { metricsRoute } from './metrics-endpoint.ts';
+import { metricsRoute, type MetricsSource } from './metrics-endpoint.ts';
 import { parseQueryString } from './query.ts';
 import { requestIdOf } from './request-id.ts';
 import { canonicalScimUrl, isScimUrl } from './scim/paths.ts';
@@ -31,8 +31,13 @@ export interface AppDeps {
   store: Store;
   config: Pick<Config, 'trustProxy' | 'publicUrl' | 'bodyLimit' | 'logLevel' | 'tls' | 'scimRateLimit' | 'metrics'> &
     Partial<Pick<Config, 'requestTimeoutMs' | 'handlerTimeoutMs' | 'sessionIdleMinutes' | 'sessionMaxHours'>>;
-  /** The metrics /metrics exposes; main.ts shares them with the separate metrics listener. */
+  /** The metrics this app counts into; main.ts shares them with the separate metrics listener. */
   metrics?: Metrics;
+  /** What GET /metrics answers, when not this app's own metrics: a cluster worker answers the sum of every
+   *  worker's (cluster/metrics.ts). */
+  metricsSource?: MetricsSource;
+  /** Fields on every log line of this app (a cluster worker's id). */
+  logBindings?: Record<string, unknown>;
   /** The clock (also of the rate limits); tests may pin it. */
   now?: () => Date;
   /** How often request statistics and rate-limit usage are written (tests shorten it). */
@@ -55,7 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const scimErrorHandler = scimErrors(config.bodyLimit, (status) => metrics.bodyRejected(status));
   const apiErrors = apiErrorHandler(config.bodyLimit);
   const app = Fastify({
-    logger: deps.logger === false ? false : { ...loggerOptions(config.logLevel), ...(deps.logStream ? { stream: deps.logStream } : {}) },
+    logger: deps.logger === false ? false : { ...loggerOptions(config.logLevel, deps.logBindings), ...(deps.logStream ? { stream: deps.logStream } : {}) },
     // A hop count N trusts the N proxies nearest to the server (proxy-addr's meaning of a number).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: config.bodyLimit,
@@ -129,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   // On this app only with a token and no listener of its own (main.ts serves that one); else 404.
-  if (config.metrics.token && !config.metrics.listen) metricsRoute(app, metrics, config.metrics.token);
+  if (config.metrics.token && !config.metrics.listen) metricsRoute(app, deps.metricsSource ?? metrics.registry, config.metrics.token);
 
   await app.register(
     async (scim) => {

@@ -1,5 +1,6 @@
 // Request logs carry method, route, status and timing — never the Authorization header, and not the query
 // string (filters name people: userName eq "jane@…"), so logs hold no personal data by default.
+import { hostname } from 'node:os';
 import type { FastifyRequest } from 'fastify';
 import pino from 'pino';
 
@@ -7,9 +8,11 @@ import pino from 'pino';
 // already exists") and the statement's context in `where`; an unexpected one logged whole would leak both.
 const ERROR_FIELDS_WITH_VALUES = ['detail', 'where', 'parameters'];
 
-export function loggerOptions(level: string) {
+/** `bindings` go on every line beside pino's own pid and hostname (a cluster worker's id). */
+export function loggerOptions(level: string, bindings: Record<string, unknown> = {}) {
   return {
     level,
+    base: { pid: process.pid, hostname: hostname(), ...bindings },
     // Synchronous writes to stdout: a line logged just before a crash or exit is not lost, and a stdout whose
     // reader has gone (EPIPE) silences the log instead of hanging the exit — pino's default asynchronous
     // stream retries flushing a broken pipe forever at exit (sonic-boom 4.2 flushSync), so SIGTERM never

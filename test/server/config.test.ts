@@ -2,6 +2,7 @@
 // the message a wrong value gets. start.test.ts shows the same messages ending a real process.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig, parseTrustProxy, redactUrl } from '../../src/config.ts';
 
 describe('the configuration', () => {
@@ -14,6 +15,14 @@ describe('the configuration', () => {
     assert.equal(config.tls, undefined);
     assert.equal(config.trustProxy, false);
     assert.equal(config.publicUrl, undefined);
+  });
+
+  it('runs one server process unless WORKERS says how many, and auto runs one per core', () => {
+    assert.equal(loadConfig({}).workers, 1);
+    assert.equal(loadConfig({ WORKERS: '4' }).workers, 4);
+    assert.equal(loadConfig({ WORKERS: ' 64 ' }).workers, 64);
+    assert.equal(loadConfig({ WORKERS: 'auto' }).workers, availableParallelism());
+    assert.equal(loadConfig({ WORKERS: 'AUTO' }).workers, availableParallelism());
   });
 
   it('limits each SCIM token to 100 requests per second unless SCIM_RATE_LIMIT says otherwise (0 = unlimited)', () => {
@@ -83,6 +92,9 @@ describe('the configuration', () => {
     ['a METRICS_PORT out of range', { METRICS_PORT: '70000' }, /^METRICS_PORT must be a whole number from 0 to 65535, got "70000"$/],
     ['a JOB_LOG_RETENTION_DAYS of 0 (it would prune every row)', { JOB_LOG_RETENTION_DAYS: '0' }, /^JOB_LOG_RETENTION_DAYS must be a whole number from 1 to 3650, got "0"$/],
     ['a DELETED_USER_RETENTION_DAYS that is not a number', { DELETED_USER_RETENTION_DAYS: '90d' }, /^DELETED_USER_RETENTION_DAYS must be a whole number from 1 to 3650, got "90d"$/],
+    ['WORKERS=0', { WORKERS: '0' }, /^WORKERS must be a whole number from 1 to 64 or auto, got "0"$/],
+    ['a WORKERS above 64', { WORKERS: '65' }, /^WORKERS must be a whole number from 1 to 64 or auto, got "65"$/],
+    ['a WORKERS that is neither a number nor auto', { WORKERS: 'all' }, /^WORKERS must be a whole number from 1 to 64 or auto, got "all"$/],
     ['a METRICS_TOKEN shorter than 16 characters', { METRICS_TOKEN: 'secret' }, /^METRICS_TOKEN must be at least 16 characters$/],
   ];
   for (const [what, env, message] of rejected) {

@@ -7,47 +7,9 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { join } from 'node:path';
 import { request, seedTenant, startServer, tempDir, waitForLog } from '../support/process.ts';
+import { connectionsRefused, halfSentPost } from '../support/raw-http.ts';
 import { scimSettingStatus } from '../../src/provisioning/scim-request-stats.ts';
 import { openStore } from '../../src/store/open.ts';
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** Everything the server sends on `socket` until it closes the connection, parsed as one HTTP response. */
-async function responseUntilClose(socket: net.Socket): Promise<RawResponse> {
-  let raw = '';
-  socket.setEncoding('utf8').on('data', (d: string) => (raw += d));
-  await once(socket, 'close');
-  return parseResponse(raw);
-}
-
-function parseResponse(raw: string): RawResponse {
-  const [head = '', body = ''] = raw.split('\r\n\r\n', 2);
-  const [statusLine = '', ...lines] = head.split('\r\n');
-  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-  return { status: Number(statusLine.split(' ')[1]), headers, body };
-}
-
-/** Resolves once a new connection to `port` is refused, trying for up to 10 s. */
-async function connectionsRefused(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const outcome = await new Promise<string>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.on('connect', () => {
-        s.destroy();
-        resolve('connected');
-      });
-      s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
-    });
-    if (outcome === 'ECONNREFUSED') return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('new connections were still accepted 10 s after SIGTERM');
-}
 
 describe('SIGTERM', () => {
   it('lets the request in flight finish with 200, closes idle keep-alive connections, refuses new ones, writes the request statistics, then exits 0', async () => {
@@ -74,14 +36,8 @@ describe('SIGTERM', () => {
       while (!idleAnswer.includes('"ok"')) await new Promise((r) => setTimeout(r, 10));
 
       // The request in flight: headers sent, half of the body sent, the rest after SIGTERM.
-      const body = JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "drain"' });
-      const inFlight = net.connect(port, '127.0.0.1');
-      await once(inFlight, 'connect');
-      const answer = responseUntilClose(inFlight);
-      inFlight.write(
-        `POST /scim/v2/Users/.search HTTP/1.1\r\nHost: roster\r\nUser-Agent: drain-test\r\nAuthorization: Bearer ${token}\r\n` +
-          `Content-Type: application/scim+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\n\r\n${body.slice(0, 10)}`,
-      );
+      const body = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "drain"' };
+      const inFlight = await halfSentPost(port, { path: '/scim/v2/Users/.search', token, body, userAgent: 'drain-test' });
       await waitForLog(server, (l) => l.msg === 'incoming request' && l.req?.userAgent === 'drain-test');
 
       server.child.kill('SIGTERM');
@@ -90,8 +46,8 @@ describe('SIGTERM', () => {
       await idleClosed;
       assert.equal(server.child.exitCode, null, 'the server waits for the request in flight');
 
-      inFlight.write(body.slice(10));
-      const response = await answer;
+      inFlight.finish();
+      const response = await inFlight.answer;
       assert.equal(response.status, 200, response.body);
       assert.equal(JSON.parse(response.body).totalResults, 1);
       assert.equal(response.headers.connection, 'close', 'the client is told not to reuse the connection');

@@ -171,6 +171,21 @@ describe('a configuration the server cannot run with', { concurrency: 3 }, () =>
     }
   });
 
+  it('stops with a message when WORKERS is not a number of processes', async () => {
+    await startUpFailure({ WORKERS: '2.5' }, /^roster: WORKERS must be a whole number from 1 to 64 or auto, got "2\.5"/);
+  });
+
+  it('stops with one message, not one per worker, when the port is taken and WORKERS=2', async () => {
+    const taken = net.createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      await startUpFailure({ PORT: String(port), WORKERS: '2' }, new RegExp(`^roster: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+    } finally {
+      taken.close();
+    }
+  });
+
   it('stops with a message when only one of TLS_CERT_FILE and TLS_KEY_FILE is set', async () => {
     await startUpFailure({ TLS_CERT_FILE: '/etc/ssl/cert.pem' }, /^roster: TLS_CERT_FILE and TLS_KEY_FILE must be set together \(only TLS_CERT_FILE is set\)/);
   });

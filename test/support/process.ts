@@ -22,7 +22,7 @@ export const SERVER = join(ROOT, 'bin/server.mjs');
 export const CLI = join(ROOT, 'bin/roster.mjs');
 
 /** The variables Roster reads, removed from the inherited environment so a developer's shell cannot leak in. */
-const ROSTER_VARIABLES = ['HOST', 'PORT', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY', 'PUBLIC_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'REQUEST_TIMEOUT_MS', 'HANDLER_TIMEOUT_MS', 'SCIM_RATE_LIMIT', 'METRICS_TOKEN', 'METRICS_HOST', 'METRICS_PORT', 'JOB_LOG_RETENTION_DAYS', 'DELETED_USER_RETENTION_DAYS', 'SESSION_IDLE_MINUTES', 'SESSION_MAX_HOURS'];
+const ROSTER_VARIABLES = ['HOST', 'PORT', 'WORKERS', 'DATABASE_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY', 'PUBLIC_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'REQUEST_TIMEOUT_MS', 'HANDLER_TIMEOUT_MS', 'SCIM_RATE_LIMIT', 'METRICS_TOKEN', 'METRICS_HOST', 'METRICS_PORT', 'JOB_LOG_RETENTION_DAYS', 'DELETED_USER_RETENTION_DAYS', 'SESSION_IDLE_MINUTES', 'SESSION_MAX_HOURS'];
 
 /** Bursts far beyond any IdP's (the process and crash tests) run without SCIM_RATE_LIMIT. */
 export const UNLIMITED = { SCIM_RATE_LIMIT: '0' };
@@ -117,7 +117,8 @@ function collectOutput(child: ChildProcess) {
 
 /**
  * Starts the server the way `npm start` does and waits until GET /healthz answers 200. `env` is the whole
- * Roster configuration (PORT is chosen here unless given); `cwd` is the working directory.
+ * Roster configuration (PORT is chosen here unless given); `cwd` is the working directory. With PORT=0 the
+ * port is the one the server logs it listens at, so LOG_LEVEL must be info or below.
  */
 export async function startServer(options: { env?: Record<string, string>; cwd: string; ca?: Buffer; command?: string[] }): Promise<RosterServer> {
   const port = options.env?.PORT ? Number(options.env.PORT) : await freePort();
@@ -126,25 +127,26 @@ export async function startServer(options: { env?: Record<string, string>; cwd: 
   const [command = process.execPath, ...args] = options.command ?? [process.execPath, SERVER];
   const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = collectOutput(child);
-  const origin = `${scheme}://127.0.0.1:${port}`;
-  const server: RosterServer = {
+  const serverAt = (origin: string): RosterServer => ({
     origin,
-    port,
+    port: Number(new URL(origin).port),
     child,
     ...output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return output.exited;
     },
-  };
+  });
+  const listeningAt = () => logLines(output.stdout()).map((l) => /^Server listening at (\S+)$/.exec(String(l.msg))?.[1]).find(Boolean);
   let exited = false;
   void output.exited.then(() => (exited = true));
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) throw new Error(`the server exited before it was ready:\n${output.stderr()}${output.stdout()}`);
+    const origin = port === 0 ? listeningAt() : `${scheme}://127.0.0.1:${port}`;
     try {
-      const res = await request(`${origin}/healthz`, options.ca ? { ca: options.ca } : {});
-      if (res.status === 200) return server;
+      const res = origin && (await request(`${origin}/healthz`, options.ca ? { ca: options.ca } : {}));
+      if (origin && res && res.status === 200) return serverAt(origin);
     } catch {
       // not listening yet
     }
