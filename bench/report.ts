@@ -4,6 +4,7 @@
 // requests/s does; both ratios are shown.
 // Usage: node --import tsx bench/report.ts bench/out/results-LABEL.json [more.json …]
 import { readFileSync } from 'node:fs';
+import { judgeTargets } from './targets.ts';
 
 interface Row {
   size: number;
@@ -76,5 +77,6 @@ for (const file of process.argv.slice(2)) {
       console.log(`\nAt ${fmt(size)} users, 100,000-member group vs 10-member group: server CPU per request ${ratio(cost(l), cost(s))}, throughput drop ${ratio(s.rps, l.rps)}`);
     }
   }
+  console.log(`\nIssue 9's targets (throughput as a share of /healthz in the same run; cost growth):\n\n${judgeTargets(r.results, String(r.options.store))}`);
   console.log('');
 }
