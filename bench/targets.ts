@@ -9,6 +9,7 @@ export interface Measurement {
   rps: number;
   serverCpuMs: number;
   postgresCpuMs?: number;
+  serverRssMb?: number;
 }
 
 /** Share of the `/healthz` ceiling each scenario must reach on SQLite with one process. */
@@ -23,6 +24,8 @@ const CEILING_SHARE: Record<string, number> = {
 /** Scenarios whose cost must stay flat as the directory grows (largest size ÷ smallest). */
 const FLAT = ['filter-get', 'get-by-id', 'create', 'create-full', 'patch-user', 'group-small', 'list-offset', 'list-cursor'];
 const MAX_GROWTH = 1.5;
+/** Resident memory of one server process while it serves the largest company (MB). */
+const MAX_RSS_MB = 300;
 
 const cost = (m: Measurement) => m.serverCpuMs + (m.postgresCpuMs ?? 0);
 const fmt = (n: number) => n.toLocaleString('en');
@@ -54,6 +57,11 @@ export function judgeTargets(results: Measurement[], store: string): string {
       const growth = cost(b) / cost(a);
       lines.push(`| ${scenario} CPU per request, ${fmt(lo)} → ${fmt(hi)} ≤ ${MAX_GROWTH}× | ${sizes.map((size) => { const m = get(scenario, size); return m ? `${cost(m).toFixed(3)} ms` : '–'; }).join(' | ')} | ${growth.toFixed(2)}×: ${growth <= MAX_GROWTH ? 'met' : '**missed**'} |`);
     }
+  }
+  const largest = one.filter((m) => m.size === hi && m.serverRssMb !== undefined);
+  if (hi !== undefined && largest.length) {
+    const peak = Math.max(...largest.map((m) => m.serverRssMb!));
+    lines.push(`| server RSS at ${fmt(hi)} users ≤ ${MAX_RSS_MB} MB | ${sizes.map((size) => { const at = one.filter((m) => m.size === size && m.serverRssMb !== undefined); return at.length ? `${Math.max(...at.map((m) => m.serverRssMb!))} MB` : '–'; }).join(' | ')} | ${peak <= MAX_RSS_MB ? 'met' : '**missed**'} |`);
   }
   return lines.join('\n');
 }
