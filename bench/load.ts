@@ -134,10 +134,11 @@ let backendPids: () => Promise<number[]> = async () => [];
 
 const cpuOf = (pids: readonly number[]) => pids.reduce((a, pid) => a + procCpu(pid), 0);
 
-/** Resident memory of a process now (MB, /proc/PID/status VmRSS); 0 once it is gone. */
-function rssMb(pid: number): number {
+/** Resident memory of a process now (MB, /proc/PID/status): all of it (VmRSS), and the anonymous part
+ *  (RssAnon: the heap, not the pages of the SQLite file it maps, which the kernel can drop); 0 once it is gone. */
+function rssMb(pid: number, field: 'VmRSS' | 'RssAnon' = 'VmRSS'): number {
   try {
-    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kb ? Math.round(Number(kb) / 1024) : 0;
   } catch {
     return 0;
@@ -631,6 +632,8 @@ interface Measured {
   serverCpuMs: number;
   /** The largest server process's resident memory, sampled every 100 ms during the measured interval (MB). */
   serverRssMb: number;
+  /** The same, of its anonymous memory only (RssAnon). */
+  serverAnonMb: number;
   /** Cores used by the server, the load generator, PostgreSQL and anything else during the interval. */
   cores: { server: number; loadgen: number; postgres: number; other: number; idleBefore: number };
   loadgenCpuMs: number;
@@ -662,7 +665,11 @@ async function measureOnce(state: State, server: Server, sc: Scenario, size: num
   await renice(backends);
   const cpu0 = { server: cpuOf(server.pids), pg: cpuOf(backends), self: process.cpuUsage(), busy: machineBusy() };
   let serverRssMb = 0;
-  const sampling = setInterval(() => (serverRssMb = Math.max(serverRssMb, ...server.pids.map(rssMb))), 100);
+  let serverAnonMb = 0;
+  const sampling = setInterval(() => {
+    serverRssMb = Math.max(serverRssMb, ...server.pids.map((pid) => rssMb(pid)));
+    serverAnonMb = Math.max(serverAnonMb, ...server.pids.map((pid) => rssMb(pid, 'RssAnon')));
+  }, 100);
   const r = await cannon(state, sc, seconds, maxRequests).finally(() => clearInterval(sampling));
   const self = process.cpuUsage(cpu0.self);
   const serverCpu = cpuOf(server.pids) - cpu0.server;
@@ -693,6 +700,7 @@ async function measureOnce(state: State, server: Server, sc: Scenario, size: num
     timeouts: r.timeouts,
     serverCpuMs: per(serverCpu),
     serverRssMb,
+    serverAnonMb,
     cores: {
       server: cores(serverCpu),
       loadgen: cores(selfCpu),
@@ -749,13 +757,13 @@ async function measure(state: State, server: Server, sc: Scenario, size: number,
 
 function table(rows: Measured[]): string {
   const pgCol = storeKind === 'postgres';
-  const head = ['size', 'users in store', 'WORKERS', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx / errors', 'server CPU ms/req', ...(pgCol ? ['PG CPU ms/req'] : []), 'server RSS MB', 'cores srv/gen/pg/other', 'check'];
+  const head = ['size', 'users in store', 'WORKERS', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx / errors', 'server CPU ms/req', ...(pgCol ? ['PG CPU ms/req'] : []), 'server RSS (anon) MB', 'cores srv/gen/pg/other', 'check'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const m of rows) {
     const bad = Object.entries(m.status).filter(([k]) => !k.startsWith('2')).map(([k, v]) => `${v}×${k}`);
     const errs = [...bad, ...(m.errors ? [`${m.errors} errors`] : []), ...(m.timeouts ? [`${m.timeouts} timeouts`] : [])].join(', ') || '0';
     lines.push(
-      `| ${[m.size.toLocaleString('en'), m.usersInStore.toLocaleString('en'), m.workers, m.scenario, m.rps.toLocaleString('en'), m.p50, m.p99, m.requests.toLocaleString('en'), errs, m.serverCpuMs, ...(pgCol ? [m.postgresCpuMs] : []), m.serverRssMb, `${m.cores.server}/${m.cores.loadgen}/${m.cores.postgres}/${m.cores.other}`, m.check === 'ok' ? 'ok' : 'FAILED'].join(' | ')} |`,
+      `| ${[m.size.toLocaleString('en'), m.usersInStore.toLocaleString('en'), m.workers, m.scenario, m.rps.toLocaleString('en'), m.p50, m.p99, m.requests.toLocaleString('en'), errs, m.serverCpuMs, ...(pgCol ? [m.postgresCpuMs] : []), `${m.serverRssMb} (${m.serverAnonMb})`, `${m.cores.server}/${m.cores.loadgen}/${m.cores.postgres}/${m.cores.other}`, m.check === 'ok' ? 'ok' : 'FAILED'].join(' | ')} |`,
     );
   }
   return lines.join('\n');
