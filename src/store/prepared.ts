@@ -50,7 +50,7 @@ export function prepared<A extends object, R>(build: (db: Kysely<Database>, args
     return c;
   };
   return {
-    run(store, args) {
+    async run(store, args) {
       const { query, slots } = compile(store);
       const parameters = slots.map((s) => ('arg' in s ? (args as Record<string, unknown>)[s.arg] : s.value));
       return store.db.executeQuery<R>({ ...query, parameters });
