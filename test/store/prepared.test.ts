@@ -1,8 +1,8 @@
 // Statements compiled once per dialect (src/store/prepared.ts) run with each call's own values, bound where
-// the builder placed them, on the store or inside the caller's transaction. On every store.
+// the builder placed them, on the store or inside the caller's transaction, and visible to plugins. On every store.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { createQueryId, sql, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { inTransaction, type Store } from '../../src/store/open.ts';
 import { prepared } from '../../src/store/prepared.ts';
 import { storeKinds } from '../support/stores.ts';
@@ -56,6 +56,24 @@ for (const kind of storeKinds()) {
         /roll back/,
       );
       assert.deepEqual(await names(store, { from: 'e', to: 'f', limit: 10 }), []);
+    });
+
+    it('shows a Kysely plugin every call with its own values', async () => {
+      const seen: unknown[][] = [];
+      const recorder: KyselyPlugin = {
+        transformQuery: ({ node }) => {
+          seen.push([...store.db.getExecutor().compileQuery(node as RootOperationNode, createQueryId()).parameters]);
+          return node;
+        },
+        transformResult: async ({ result }) => result,
+      };
+      const recorded = { ...store, db: store.db.withPlugin(recorder) };
+      assert.deepEqual(await names(recorded, { from: 'b', to: 'c', limit: 10 }), ['Bravo']);
+      assert.deepEqual(await names(recorded, { from: 'c', to: 'd', limit: 3 }), ['Charlie']);
+      assert.deepEqual(seen, [
+        ['b', 'c', 'b', 10, 0],
+        ['c', 'd', 'c', 3, 0],
+      ]);
     });
 
     it('refuses a builder that writes an argument into the SQL text instead of binding it', async () => {
