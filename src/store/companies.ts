@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import { foldString } from '../scim/fold.ts';
 import { UniqueViolation } from './errors.ts';
 import type { Store } from './open.ts';
+import { prepared } from './prepared.ts';
 import type { CompaniesTable } from './schema.ts';
 
 export interface CompanyRow {
@@ -67,9 +68,12 @@ export async function insertCompany(store: Store, c: CompanyRow): Promise<void> 
 }
 
 export async function findCompany(store: Store, id: string): Promise<CompanyWithUsage | undefined> {
-  const row = await store.db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = (await companyById.run(store, { id })).rows;
   return row && toRow(store, row);
 }
+
+// Every SCIM user write reads its company.
+const companyById = prepared((db, a: { id: string }) => db.selectFrom('companies').selectAll().where('id', '=', a.id));
 
 export async function findCompanyByName(store: Store, name: string): Promise<CompanyWithUsage | undefined> {
   const row = await store.db.selectFrom('companies').selectAll().where('name_ci', '=', foldString(name)).executeTakeFirst();

@@ -1,6 +1,7 @@
 // The job log: one row per SCIM request that changed something, warned or failed. Ids are time-ordered, so
 // newest first is the primary key read backwards.
 import type { Store } from './open.ts';
+import { prepared } from './prepared.ts';
 
 export type JobOutcome = 'success' | 'warning' | 'failure';
 
@@ -25,7 +26,12 @@ export interface JobLogEntry {
 }
 
 export async function appendJobLog(store: Store, e: JobLogEntry): Promise<void> {
-  await store.db
+  await insertEntry.run(store, e);
+}
+
+// Every SCIM write appends one.
+const insertEntry = prepared((db, e: JobLogEntry) =>
+  db
     .insertInto('job_log')
     .values({
       id: e.id,
@@ -42,9 +48,8 @@ export async function appendJobLog(store: Store, e: JobLogEntry): Promise<void> 
       outcome: e.outcome,
       status: e.status,
       detail: e.detail,
-    })
-    .execute();
-}
+    }),
+);
 
 export interface JobLogFilter {
   companyId: string;

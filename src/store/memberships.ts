@@ -1,7 +1,10 @@
 // Reads of membership rows in both directions: a group's members, a user's groups (RFC 7643 §4.1.2, derived
 // and readOnly). One query per page of resources, never one per resource.
 import { chunks } from './chunks.ts';
+import type { Kysely } from 'kysely';
 import type { Store } from './open.ts';
+import { prepared } from './prepared.ts';
+import type { Database } from './schema.ts';
 
 export interface MemberRef {
   value: string;
@@ -52,16 +55,21 @@ export async function membersOfGroups(store: Store, companyId: string, groupIds:
 export async function groupsOfUsers(store: Store, companyId: string, userIds: readonly string[]): Promise<Map<string, MemberRef[]>> {
   return bucketed(
     userIds,
-    (slice) =>
-      store.db
-        .selectFrom('scim_group_members as m')
-        .innerJoin('scim_groups as g', 'g.id', 'm.group_id')
-        .select(['m.user_id', 'g.id', 'g.display_name'])
-        .where('m.company_id', '=', companyId)
-        .where('m.user_id', 'in', slice)
-        .orderBy('g.display_name_ci')
-        .execute(),
+    async (slice) =>
+      // One user (GET /Users/{id}, a userName lookup) is the common case and keeps one shape.
+      slice.length === 1 ? (await groupsOfOneUser.run(store, { companyId, userId: slice[0]! })).rows : groupsOfUsersQuery(store.db, companyId, slice).execute(),
     (r) => r.user_id,
     (r) => ({ value: r.id, display: r.display_name }),
   );
 }
+
+const groupsOfUsersQuery = (db: Kysely<Database>, companyId: string, userIds: readonly string[]) =>
+  db
+    .selectFrom('scim_group_members as m')
+    .innerJoin('scim_groups as g', 'g.id', 'm.group_id')
+    .select(['m.user_id', 'g.id', 'g.display_name'])
+    .where('m.company_id', '=', companyId)
+    .where('m.user_id', 'in', userIds)
+    .orderBy('g.display_name_ci');
+
+const groupsOfOneUser = prepared((db, a: { companyId: string; userId: string }) => groupsOfUsersQuery(db, a.companyId, [a.userId]));

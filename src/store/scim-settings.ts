@@ -1,4 +1,5 @@
 import type { Store } from './open.ts';
+import { prepared } from './prepared.ts';
 import type { ScimSettingsTable } from './schema.ts';
 import type { Selectable, Updateable } from 'kysely';
 
@@ -73,14 +74,14 @@ export async function findScimSetting(store: Store, id: string): Promise<ScimSet
 /** The live (not revoked) setting whose token hashes to `tokenHash`, with the stored hash for a constant-time
  *  check. */
 export async function findScimSettingByTokenHash(store: Store, tokenHash: string): Promise<{ setting: ScimSettingRow; tokenHash: string } | undefined> {
-  const row = await store.db
-    .selectFrom('scim_settings')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  const [row] = (await liveByTokenHash.run(store, { tokenHash })).rows;
   return row && { setting: toRow(store, row), tokenHash: row.token_hash };
 }
+
+// Every SCIM request authenticates through it.
+const liveByTokenHash = prepared((db, a: { tokenHash: string }) =>
+  db.selectFrom('scim_settings').selectAll().where('token_hash', '=', a.tokenHash).where('revoked_at', 'is', null),
+);
 
 export async function listScimSettings(store: Store, companyId: string): Promise<ScimSettingRow[]> {
   const rows = await store.db

@@ -8,6 +8,7 @@ import { chunks } from './chunks.ts';
 import { UniqueViolation } from './errors.ts';
 import { listResources, type ListPage } from './list.ts';
 import { inTransaction, type Store } from './open.ts';
+import { prepared } from './prepared.ts';
 import { userColumns } from './sql-dialect.ts';
 import type { ListQuery } from '../scim/list-query.ts';
 import type { Database, ScimUsersTable } from './schema.ts';
@@ -94,11 +95,15 @@ export async function insertUser(store: Store, u: UserRecord): Promise<void> {
 
 /** `forUpdate` locks the row until the caller's transaction ends (where the database has row locks). */
 export async function findUser(store: Store, companyId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<UserRecord | undefined> {
-  let q = store.db.selectFrom('scim_users').selectAll().where('company_id', '=', companyId).where('id', '=', id);
-  if (options.forUpdate && store.dialect.lockRows) q = q.forUpdate();
-  const row = await q.executeTakeFirst();
+  const statement = options.forUpdate && store.dialect.lockRows ? userByIdForUpdate : userById;
+  const [row] = (await statement.run(store, { companyId, id })).rows;
   return row && toUserRecord(store, row);
 }
+
+type UserKey = { companyId: string; id: string };
+const userByIdQuery = (db: Kysely<Database>, a: UserKey) => db.selectFrom('scim_users').selectAll().where('company_id', '=', a.companyId).where('id', '=', a.id);
+const userById = prepared(userByIdQuery);
+const userByIdForUpdate = prepared((db, a: UserKey) => userByIdQuery(db, a).forUpdate());
 
 /**
  * Writes `u` only if the stored version is still `expectedVersion` (optimistic concurrency: a concurrent
@@ -172,6 +177,33 @@ export async function userNameOwner(store: Store, companyId: string, userName: s
     .executeTakeFirst();
 }
 
-export function listUsers(store: Store, companyId: string, query: ListQuery): Promise<ListPage<UserRecord>> {
-  return listResources(store, { type: 'User', table: 'scim_users', columns: userColumns, toRecord: toUserRecord }, companyId, query);
+export async function listUsers(store: Store, companyId: string, query: ListQuery): Promise<ListPage<UserRecord>> {
+  const userName = userNameLookup(query);
+  if (userName === undefined) return listResources(store, { type: 'User', table: 'scim_users', columns: userColumns, toRecord: toUserRecord }, companyId, query);
+  const { rows } = await userNamePage.run(store, { companyId, userNameCi: foldString(userName), limit: query.count });
+  // The unique (company_id, user_name_ci) index leaves at most one match, so the page is the whole set.
+  return { records: rows.map((r) => toUserRecord(store, r)), totalResults: rows.length };
 }
+
+/** The userName of a first page filtered by exactly `userName eq "…"` (what IdPs send before every create),
+ *  unsorted and not cursor-paged; undefined for any other query, which the generic compiler answers. */
+function userNameLookup(q: ListQuery): string | undefined {
+  const f = q.filter;
+  if (f?.kind !== 'compare' || f.op !== 'eq' || typeof f.value !== 'string') return undefined;
+  if (f.path.uri !== undefined || f.path.sub !== undefined || f.path.attr.toLowerCase() !== 'username') return undefined;
+  if (q.sortBy !== undefined || q.cursor !== undefined || q.startIndex !== 1 || q.count < 1) return undefined;
+  return f.value;
+}
+
+// The statement listResources builds for that query.
+const userNamePage = prepared((db, a: { companyId: string; userNameCi: string; limit: number }) =>
+  db
+    .selectFrom('scim_users as u')
+    .selectAll('u')
+    .where('u.company_id', '=', a.companyId)
+    .where('u.user_name_ci', '=', a.userNameCi)
+    .orderBy('u.created_at')
+    .orderBy('u.id')
+    .limit(a.limit)
+    .offset(0),
+);

@@ -1,10 +1,11 @@
 // Writes of target users — the platform's projection of a SCIM resource (or a CSV, API or manual entry) —
 // their custom values and their group memberships. Reads for listing live in target-user-reads.ts.
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { foldString } from '../scim/fold.ts';
 import { chunks } from './chunks.ts';
 import type { Store } from './open.ts';
-import type { TargetUsersTable } from './schema.ts';
+import { prepared } from './prepared.ts';
+import type { Database, TargetUsersTable } from './schema.ts';
 
 export type SourceKind = 'scim' | 'csv' | 'api' | 'manual';
 
@@ -133,9 +134,18 @@ export async function findTargetUser(store: Store, id: string, options: { forUpd
 
 /** The live target user projected from a SCIM resource (the unique scim_user_id index). */
 export async function findTargetUserByScimId(store: Store, scimUserId: string): Promise<TargetUserRow | undefined> {
-  const row = await store.db.selectFrom('target_users').selectAll().where('scim_user_id', '=', scimUserId).executeTakeFirst();
+  const [row] = (await byScimUserId.run(store, { scimUserId })).rows;
   return row && toTargetUserRow(row);
 }
+
+// Every SCIM user write reads it.
+const byScimUserId = prepared((db, a: { scimUserId: string }) => db.selectFrom('target_users').selectAll().where('scim_user_id', '=', a.scimUserId));
+
+// Every SCIM user create looks for a target user to take over.
+type LiveLookup = { companyId: string; value: string };
+const live = (db: Kysely<Database>, a: LiveLookup) => db.selectFrom('target_users').selectAll().where('company_id', '=', a.companyId).where('deleted_at', 'is', null).limit(10);
+const liveByEmail = prepared((db, a: LiveLookup) => live(db, a).where('email_ci', '=', a.value));
+const liveByExternalId = prepared((db, a: LiveLookup) => live(db, a).where('external_id', '=', a.value));
 
 /**
  * Live target users of the company a new SCIM resource could stand for: the same externalId, or the same
@@ -146,11 +156,10 @@ export async function findMatchingTargetUsers(
   companyId: string,
   match: { externalId: string | null; email: string },
 ): Promise<TargetUserRow[]> {
-  const live = () => store.db.selectFrom('target_users').selectAll().where('company_id', '=', companyId).where('deleted_at', 'is', null).limit(10);
   // Two indexed reads rather than a UNION: SQLite allows no LIMIT inside a compound SELECT's arms.
   const rows = [
-    ...(await live().where('email_ci', '=', foldString(match.email)).execute()),
-    ...(match.externalId === null ? [] : await live().where('external_id', '=', match.externalId).execute()),
+    ...(await liveByEmail.run(store, { companyId, value: foldString(match.email) })).rows,
+    ...(match.externalId === null ? [] : (await liveByExternalId.run(store, { companyId, value: match.externalId })).rows),
   ];
   const seen = new Set<string>();
   return rows

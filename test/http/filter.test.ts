@@ -204,6 +204,20 @@ for (const kind of storeKinds()) {
       assert.equal(res.body.totalResults, 0);
     });
 
+    it('answers a userName eq lookup exactly as the general filter compiler answers the same condition', async () => {
+      // `userName eq "…"` alone on a first page takes a statement of its own (store/scim-users.ts); `and userName pr`
+      // matches the same users through the general compiler.
+      for (const value of ['alice@example.com', 'ALICE@example.COM', 'zoë@example.com', 'nobody@example.com']) {
+        for (const count of ['', '&count=1', '&count=0', '&count=2&startIndex=1']) {
+          const eq = `userName eq ${JSON.stringify(value)}`;
+          const fast = await d.server.scim('GET', `/scim/v2/Users?filter=${encodeURIComponent(eq)}${count}`);
+          const general = await d.server.scim('GET', `/scim/v2/Users?filter=${encodeURIComponent(`${eq} and userName pr`)}${count}`);
+          assert.equal(fast.status, 200, fast.raw);
+          assert.deepEqual(fast.body, general.body, `${eq}${count}`);
+        }
+      }
+    });
+
     it('treats an empty filter parameter as no filter', async () => {
       const res = await d.server.scim('GET', '/scim/v2/Users?filter=&count=1');
       assert.equal(res.status, 200);

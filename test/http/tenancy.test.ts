@@ -124,6 +124,17 @@ for (const kind of storeKinds()) {
         assert.equal(res.status, 200, res.raw);
       });
 
+      it('refuses a token on the very next request after it worked, once it is rotated or revoked', async () => {
+        const t = await s.otherTenant();
+        const get = (token: string) => s.scim('GET', '/scim/v2/Users', undefined, { authorization: `Bearer ${token}` });
+        assert.equal((await get(t.token)).status, 200);
+        const { token: rotated } = await rotateScimToken(s.store, t.settingId, CLI_ACTOR);
+        assertScimError(await get(t.token), 401);
+        assert.equal((await get(rotated)).status, 200);
+        await revokeScimToken(s.store, t.settingId, CLI_ACTOR);
+        assertScimError(await get(rotated), 401);
+      });
+
       it('accepts "bearer" in any case, as RFC 6750 schemes are case-insensitive', async () => {
         assert.equal((await s.scim('GET', '/scim/v2/Users', undefined, { authorization: `bearer ${s.token}` })).status, 200);
       });
