@@ -244,9 +244,15 @@ export async function directoryRoutes(app: FastifyInstance, { store }: { store: 
     },
     async (request) => {
       const { companyId } = request.params as { companyId: string };
-      const { limit, cursor } = request.query as { limit?: number; cursor?: string };
-      const items = await listAuditLog(store, { companyId, ...(limit !== undefined ? { limit } : {}), ...(cursor !== undefined ? { after: cursor } : {}) });
-      return { items, nextCursor: nextCursor(items, limit, (e) => e.id) };
+      return auditLogPage(store, companyId, request.query as PageParams);
     },
   );
+}
+
+type PageParams = { limit?: number; cursor?: string };
+
+/** A page of a company's audit log, or of the changes of no company (`null`), as the API answers it. */
+export async function auditLogPage(store: Store, companyId: string | null, { limit, cursor }: PageParams) {
+  const items = await listAuditLog(store, { companyId, ...(limit !== undefined ? { limit } : {}), ...(cursor !== undefined ? { after: cursor } : {}) });
+  return { items, nextCursor: nextCursor(items, limit, (e) => e.id) };
 }

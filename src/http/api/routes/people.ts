@@ -5,12 +5,12 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../../auth/api-keys.
 import { createSystemUser, deleteSystemUser, getSystemUser, listSystemUsers } from '../../../auth/system-users.ts';
 import type { Role } from '../../../auth/principal.ts';
 import { companyJson, createCompany, listCompanies, requireCompany, updateCompanySettings } from '../../../directory/companies.ts';
-import { listAuditLog } from '../../../directory/logs.ts';
 import type { Store } from '../../../store/open.ts';
 import { scimBaseUrl } from '../../scim/auth.ts';
 import { actorOf, principalOf, requireCompanyAccess, requireOperator, requireWriter } from '../access.ts';
 import { ApiError } from '../errors.ts';
-import { CompanyItemParams, CompanyParams, Described, Empty, ERROR_RESPONSES, Id, Nullable, Page, PageQuery, nextCursor } from '../schemas.ts';
+import { auditLogPage } from './directory.ts';
+import { CompanyItemParams, CompanyParams, Described, Empty, ERROR_RESPONSES, Id, Nullable, Page, PageQuery } from '../schemas.ts';
 
 export interface PeopleOptions {
   store: Store;
@@ -85,9 +85,7 @@ export async function peopleRoutes(app: FastifyInstance, { store, publicUrl }: P
     },
     async (request) => {
       requireOperator(request);
-      const { limit, cursor } = request.query as { limit?: number; cursor?: string };
-      const items = await listAuditLog(store, { companyId: null, ...(limit !== undefined ? { limit } : {}), ...(cursor !== undefined ? { after: cursor } : {}) });
-      return { items, nextCursor: nextCursor(items, limit, (e) => e.id) };
+      return auditLogPage(store, null, request.query as { limit?: number; cursor?: string });
     },
   );
 
